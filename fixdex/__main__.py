@@ -1,0 +1,3 @@
+from fixdex.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,33 @@
+"""`fixdex check`: every rule over a knowledge base, one report.
+
+The loader checks the schema and the rules between entries; the checkers
+listed here add rules that need more than the schema (code that must parse,
+records that must match, retired names). Each checker is a plain function
+`(entries, root) -> problems`, so a new rule is one function and one line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from fixdex.load import LoadedEntry, LoadResult, load_entries
+from fixdex.problems import Problem
+
+Checker = Callable[[Sequence[LoadedEntry], Path], Iterable[Problem]]
+
+
+def checkers() -> list[Checker]:
+    """The rules beyond the schema, imported late so each module stays optional."""
+    found: list[Checker] = []
+    return found
+
+
+def check(paths: Iterable[Path], root: Path | None = None) -> LoadResult:
+    """Load entries and run every checker; problems come back sorted and all at once."""
+    root = root or Path.cwd()
+    result = load_entries(paths, root=root)
+    problems = list(result.problems)
+    for rule in checkers():
+        problems += rule(result.entries, root)
+    return LoadResult(result.entries, sorted(set(problems)))

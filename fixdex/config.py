@@ -1,0 +1,15 @@
+"""Options of the fixdex MkDocs plugin, as set under `plugins: - fixdex:` in mkdocs.yml."""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+
+class FixdexConfig(base.Config):
+    # Folder of entry files, relative to mkdocs.yml.
+    entries = c.Type(str, default="entries")
+    # A team's template folder, searched before the built-in templates.
+    templates = c.Type(str, default="templates")
+    # Past this many days since an entry was verified, its page warns readers.
+    stale_after_days = c.Type(int, default=365)

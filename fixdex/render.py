@@ -1,0 +1,290 @@
+"""Entries in, pages out: every page of a knowledge base as (path, Markdown).
+
+This is a plain function of the entries and the templates, so the MkDocs
+plugin, `fixdex export` and the tests all share it. Data is shaped here, in
+Python; templates only loop, branch and format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from fixdex.model import DIFFICULTIES, SEVERITIES, Entry
+
+DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+if not DEFAULT_TEMPLATES.is_dir():  # installed from a wheel: templates ship inside the package
+    DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+ENTRY_DIR = "errors"
+BROWSE_DIR = "browse"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated page: where it goes, what it says, and where it came from."""
+
+    path: str  # relative to docs_dir, e.g. "errors/pandas-append-removed.md"
+    markdown: str
+    kind: str  # "entry", "browse" or "home"
+    source: str | None = None  # the YAML file an edit link should open
+    in_nav: bool = False
+
+
+@dataclass
+class RenderOptions:
+    site_url: str = ""
+    stale_after_days: int = 365
+    today: dt.date = field(default_factory=dt.date.today)
+    template_dirs: Sequence[Path] = ()  # a team's overrides, searched before the defaults
+    site_name: str = "fixdex"
+    repo_url: str = ""
+
+
+def entry_url(entry_id: str) -> str:
+    """Site-relative URL of an entry page; its address for life."""
+    return f"{ENTRY_DIR}/{entry_id}/"
+
+
+def slugify(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug or "other"
+
+
+def make_environment(template_dirs: Sequence[Path] = ()) -> jinja2.Environment:
+    loaders = [jinja2.FileSystemLoader(str(d)) for d in template_dirs if Path(d).is_dir()]
+    loaders.append(jinja2.FileSystemLoader(str(DEFAULT_TEMPLATES)))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # the output is Markdown: code must reach it unescaped
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(fence=fence, yaml_string=yaml_string, indent_block=indent_block, html=html_escape)
+    return env
+
+
+def fence(code: str, language: str = "") -> str:
+    """A fenced code block whose fence can't be closed by the code itself."""
+    ticks = max([3, *[len(m) + 1 for m in re.findall(r"`{3,}", code)]])
+    marker = "`" * ticks
+    return f"{marker}{language}\n{code.rstrip()}\n{marker}"
+
+
+def yaml_string(text: str) -> str:
+    """A value safe to put in YAML front matter (JSON strings are YAML)."""
+    return json.dumps(" ".join(text.split()), ensure_ascii=False)
+
+
+def indent_block(text: str, width: int = 4) -> str:
+    """Indent every line after the first (for content inside tabs and admonitions)."""
+    pad = " " * width
+    return "\n".join(pad + line if line.strip() else "" for line in text.rstrip().splitlines()).lstrip()
+
+
+def html_escape(text: str) -> str:
+    return str(jinja2.utils.markupsafe.escape(text))
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    return max(0, (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day))
+
+
+def json_ld(entry: Entry, options: RenderOptions) -> str:
+    """schema.org TechArticle, as a script element safe to embed anywhere in HTML."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "TechArticle",
+        "headline": f"{entry.title} — {entry.fix_title}"[:110],
+        "description": entry.summary,
+        "datePublished": entry.published.isoformat(),
+        "dateModified": entry.updated.isoformat(),
+        "keywords": ", ".join([entry.exception, entry.category, *entry.tags]),
+        "proficiencyLevel": "Expert" if entry.difficulty == "advanced" else "Beginner",
+        "about": {"@type": "Thing", "name": entry.exception},
+        "isPartOf": {"@type": "WebSite", "name": options.site_name},
+    }
+    if entry.environment.packages:
+        data["dependencies"] = ", ".join(f"{p.name} {p.versions}" for p in entry.environment.packages)
+    if options.site_url:
+        url = options.site_url.rstrip("/") + "/" + entry_url(entry.id)
+        data["url"] = url
+        data["mainEntityOfPage"] = url
+    text = json.dumps(data, ensure_ascii=False, indent=None)
+    # "</" inside a script element would end it early
+    text = text.replace("</", "<\\/")
+    return f'<script type="application/ld+json">{text}</script>'
+
+
+@dataclass
+class EntryLink:
+    id: str
+    title: str
+    url: str  # relative to the page that links
+    severity: str
+    category: str
+    updated: dt.date
+
+
+def _link(entry: Entry, from_path: str) -> EntryLink:
+    target = f"{ENTRY_DIR}/{entry.id}.md"
+    rel = os.path.relpath(target, os.path.dirname(from_path) or ".")
+    return EntryLink(entry.id, entry.title, rel.replace(os.sep, "/"), entry.severity, entry.category, entry.updated)
+
+
+def _rel(target: str, from_path: str) -> str:
+    return os.path.relpath(target, os.path.dirname(from_path) or ".").replace(os.sep, "/")
+
+
+@dataclass
+class Group:
+    """A browse page: entries sharing one category, package, severity or tag."""
+
+    axis: str  # category | package | severity | tag
+    name: str
+    slug: str
+    entries: list[Entry]
+
+    @property
+    def path(self) -> str:
+        return f"{BROWSE_DIR}/{self.axis}/{self.slug}.md"
+
+
+AXES: dict[str, Callable[[Entry], Iterable[str]]] = {
+    "category": lambda e: [e.category],
+    "package": lambda e: sorted({p.name.lower() for p in e.environment.packages}),
+    "severity": lambda e: [e.severity],
+    "tag": lambda e: e.tags,
+}
+AXIS_TITLES = {"category": "Category", "package": "Package", "severity": "Severity", "tag": "Tag"}
+
+
+def group_entries(entries: Sequence[Entry]) -> dict[str, list[Group]]:
+    groups: dict[str, list[Group]] = {}
+    for axis, keys in AXES.items():
+        buckets: dict[str, list[Entry]] = defaultdict(list)
+        for entry in entries:
+            for key in keys(entry):
+                buckets[key].append(entry)
+        order = (lambda k: SEVERITIES.index(k)) if axis == "severity" else (lambda k: k.lower())
+        groups[axis] = [
+            Group(axis, name, slugify(name), sorted(members, key=lambda e: e.title.lower()))
+            for name, members in sorted(buckets.items(), key=lambda kv: order(kv[0]))
+        ]
+    return groups
+
+
+def render_pages(
+    entries: Sequence[Entry],
+    options: RenderOptions | None = None,
+    *,
+    sources: Mapping[str, str] | None = None,
+    extras: Mapping[str, Mapping[str, Any]] | None = None,
+) -> list[Page]:
+    """Every generated page of the site.
+
+    `sources` maps entry id to the YAML path an edit link should open;
+    `extras` maps entry id to extra template data (verification records,
+    community notes) that other modules shape.
+    """
+    options = options or RenderOptions()
+    env = make_environment(options.template_dirs)
+    by_id = {e.id: e for e in entries}
+    pages: list[Page] = []
+    entry_template = env.get_template("entry.md.j2")
+    for entry in sorted(entries, key=lambda e: e.id):
+        path = f"{ENTRY_DIR}/{entry.id}.md"
+        context = entry_context(entry, path, by_id, options)
+        context.update((extras or {}).get(entry.id, {}))
+        markdown = _render(entry_template, context, f"entry {entry.id!r}")
+        pages.append(Page(path, markdown, "entry", (sources or {}).get(entry.id)))
+    pages += render_browse(entries, options, env)
+    return pages
+
+
+def _render(template: jinja2.Template, context: dict[str, Any], what: str) -> str:
+    try:
+        return template.render(context)
+    except jinja2.TemplateError as error:
+        raise jinja2.TemplateError(f"template {template.name} failed for {what}: {error}") from error
+
+
+def entry_context(entry: Entry, path: str, by_id: Mapping[str, Entry], options: RenderOptions) -> dict[str, Any]:
+    env = entry.environment
+    age = months_between(env.verified.date, options.today)
+    stale = (options.today - env.verified.date).days > options.stale_after_days
+    groups = {
+        "category": (entry.category, _rel(f"{BROWSE_DIR}/category/{slugify(entry.category)}.md", path)),
+        "severity": (entry.severity, _rel(f"{BROWSE_DIR}/severity/{entry.severity}.md", path)),
+    }
+    return {
+        "entry": entry,
+        "page_title": f"{entry.title} — {entry.fix_title}",
+        "json_ld": json_ld(entry, options),
+        "severity_label": entry.severity.capitalize(),
+        "difficulty_label": entry.difficulty.capitalize(),
+        "fix_time": f"{entry.fix_time.min}–{entry.fix_time.max} min",
+        "groups": groups,
+        "tags": [(tag, _rel(f"{BROWSE_DIR}/tag/{slugify(tag)}.md", path)) for tag in entry.tags],
+        "packages": [(p, _rel(f"{BROWSE_DIR}/package/{slugify(p.name.lower())}.md", path)) for p in env.packages],
+        "verified_age_months": age,
+        "verified_age_text": _age_text(age),
+        "stale": stale,
+        "related": [_link(by_id[r], path) for r in entry.related if r in by_id],
+        "notes": [],
+        "notes_empty_text": "No notes yet.",
+        "add_note_url": "",
+        "record": None,
+    }
+
+
+def _age_text(months: int) -> str:
+    if months == 0:
+        return "this month"
+    if months < 12:
+        return f"{months} month{'s' if months != 1 else ''} ago"
+    years = months // 12
+    return f"{years} year{'s' if years != 1 else ''} ago"
+
+
+def render_browse(entries: Sequence[Entry], options: RenderOptions, env: jinja2.Environment) -> list[Page]:
+    groups = group_entries(entries)
+    pages: list[Page] = []
+    group_template = env.get_template("browse/group.md.j2")
+    for axis, axis_groups in groups.items():
+        for group in axis_groups:
+            links = [_link(e, group.path) for e in group.entries]
+            context = {"group": group, "axis_title": AXIS_TITLES[axis], "entries": links,
+                       "browse_url": _rel(f"{BROWSE_DIR}/index.md", group.path)}
+            pages.append(Page(group.path, _render(group_template, context, group.path), "browse"))
+    index_path = f"{BROWSE_DIR}/index.md"
+    overview = {
+        axis: [(g.name, _rel(g.path, index_path), len(g.entries)) for g in axis_groups]
+        for axis, axis_groups in groups.items()
+    }
+    context = {"overview": overview, "axis_titles": AXIS_TITLES, "total": len(entries)}
+    pages.append(Page(index_path, _render(env.get_template("browse/index.md.j2"), context, index_path), "browse", in_nav=True))
+    latest = sorted(entries, key=lambda e: (e.updated, e.id), reverse=True)[:10]
+    severity_counts = Counter(e.severity for e in entries)
+    context = {
+        "total": len(entries),
+        "counts": {axis: len(g) for axis, g in groups.items()},
+        "severity_counts": [(s, severity_counts.get(s, 0), _rel(f"{BROWSE_DIR}/severity/{s}.md", "index.md")) for s in SEVERITIES],
+        "latest": [_link(e, "index.md") for e in latest],
+        "browse_url": _rel(index_path, "index.md"),
+        "site_name": options.site_name,
+        "difficulties": DIFFICULTIES,
+    }
+    pages.append(Page("index.md", _render(env.get_template("home.md.j2"), context, "index.md"), "home", in_nav=True))
+    return pages

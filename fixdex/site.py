@@ -1,0 +1,115 @@
+"""A whole knowledge base, checked and rendered: what every output is built from.
+
+The MkDocs plugin and `fixdex export` both call `load_site`, so a site built by
+MkDocs and pages exported for another engine cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fixdex.check import check
+from fixdex.load import LoadedEntry
+from fixdex.problems import format_report
+from fixdex.render import Page, RenderOptions, make_environment, render_pages
+
+ASSET_DIR = "assets/fixdex"
+# Files under templates/assets/ that are published with every site.
+ASSETS = ("fixdex.css",)
+
+
+class SiteError(Exception):
+    """The knowledge base has problems; the message lists every one."""
+
+
+@dataclass
+class Site:
+    entries: list[LoadedEntry]
+    pages: list[Page]
+    assets: dict[str, str] = field(default_factory=dict)  # site path -> text
+
+    @property
+    def stylesheets(self) -> list[str]:
+        return [path for path in self.assets if path.endswith(".css")]
+
+    @property
+    def scripts(self) -> list[str]:
+        return [path for path in self.assets if path.endswith(".js")]
+
+
+def collect_extras(entries: Sequence[LoadedEntry], root: Path, options: RenderOptions) -> dict[str, dict[str, Any]]:
+    """Per-entry template data owned by other modules (verification records, notes)."""
+    extras: dict[str, dict[str, Any]] = {item.entry.id: {} for item in entries}
+    return extras
+
+
+def load_site(
+    root: Path,
+    *,
+    entries_dir: Path | None = None,
+    templates_dir: Path | None = None,
+    stale_after_days: int = 365,
+    site_url: str = "",
+    site_name: str = "fixdex",
+    repo_url: str = "",
+    today: dt.date | None = None,
+) -> Site:
+    entries_dir = entries_dir or root / "entries"
+    if not entries_dir.is_dir():
+        raise SiteError(f"{entries_dir}: entries folder not found (set `entries:` under the fixdex plugin in mkdocs.yml)")
+    result = check([entries_dir], root)
+    if result.problems:
+        raise SiteError(format_report(result.problems))
+    template_dirs = [templates_dir] if templates_dir and templates_dir.is_dir() else []
+    options = RenderOptions(
+        site_url=site_url,
+        stale_after_days=stale_after_days,
+        template_dirs=template_dirs,
+        site_name=site_name,
+        repo_url=repo_url,
+        **({"today": today} if today else {}),
+    )
+    entries = [item.entry for item in result.entries]
+    sources = {item.entry.id: str(root / item.path) for item in result.entries}
+    pages = render_pages(entries, options, sources=sources, extras=collect_extras(result.entries, root, options))
+    env = make_environment(template_dirs)
+    assets = {}
+    for name in ASSETS:
+        source, _, _ = env.loader.get_source(env, f"assets/{name}")  # type: ignore[union-attr]
+        assets[f"{ASSET_DIR}/{name}"] = source
+    return Site(result.entries, pages, assets)
+
+
+
+def load_site_for(config: Any, options: Any) -> Site:
+    """The site as the fixdex plugin configured with `options` builds it from this MkDocs config."""
+    root = Path(config.config_file_path or ".").resolve().parent
+    return load_site(
+        root,
+        entries_dir=root / options.entries,
+        templates_dir=root / options.templates,
+        stale_after_days=options.stale_after_days,
+        site_url=config.site_url or "",
+        site_name=config.site_name,
+        repo_url=config.repo_url or "",
+    )
+
+
+def load_site_from_config(config_file: Path) -> Site:
+    """The site as the fixdex plugin in this mkdocs.yml would build it (defaults when it is not listed)."""
+    from mkdocs.config import load_config
+
+    from fixdex.config import FixdexConfig
+
+    config = load_config(str(config_file))
+    plugin = config.plugins.get("fixdex")
+    options = getattr(plugin, "config", None)
+    if options is None:
+        options = FixdexConfig()
+        options.load_dict({})
+        options.validate()
+    return load_site_for(config, options)
