@@ -101,8 +101,17 @@ def read_yaml(path: Path, display: str | None = None) -> tuple[Document | None, 
     return document, problems
 
 
+_PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:omap"}
+
+
 def _build(node: yaml.Node, path: FieldPath, doc: Document, problems: list[Problem], constructor: yaml.SafeLoader) -> Any:
     doc.values[path] = _mark(node)
+    if isinstance(node, yaml.CollectionNode) and node.tag not in _PLAIN_TAGS:
+        doc.invalid.add(path)
+        problems.append(Problem(doc.path, *_mark(node), format_path(path),
+                                f"could not determine a constructor for the tag {node.tag!r}",
+                                "entries are plain YAML: remove the tag"))
+        return None
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -189,7 +198,7 @@ def _to_problem(document: Document, detail: Any) -> Problem:
         hint = f"YAML read {value!r} as a {type(value).__name__}: put the value in quotes"
     elif kind in ("date_type", "date_from_datetime_parsing", "date_parsing"):
         hint = "write the date as YYYY-MM-DD"
-    elif kind == "literal_error":
+    elif isinstance(value, (str, int, float, bool)) and kind != "value_error":
         message = f"{message}, got {value!r}"
     return document.problem(path, message, hint)
 
@@ -240,20 +249,27 @@ def check_collection(loaded: list[LoadedEntry]) -> list[Problem]:
     """Rules that need every entry at once: unique ids, related ids, aliases."""
     problems: list[Problem] = []
     owner: dict[str, LoadedEntry] = {}
-    for item in loaded:
+    # The file named after the id owns it; any other file claiming it is the one to fix.
+    for item in sorted(loaded, key=lambda i: Path(i.path).stem != i.entry.id):
         first = owner.setdefault(item.entry.id, item)
         if first is not item:
             problems.append(item.document.problem(("id",), f"duplicate id {item.entry.id!r}, also used by {first.path}"))
-    alias_owner: dict[str, LoadedEntry] = {}
+    holders: dict[str, list[tuple[LoadedEntry, int]]] = {}
     for item in loaded:
         for index, alias in enumerate(item.entry.aliases):
             where = ("aliases", index)
             if alias in owner:
                 other = owner[alias].path
                 problems.append(item.document.problem(where, f"alias {alias!r} clashes with the id of {other}"))
-            elif alias in alias_owner and alias_owner[alias] is not item:
-                problems.append(item.document.problem(where, f"alias {alias!r} is also an alias in {alias_owner[alias].path}"))
-            alias_owner.setdefault(alias, item)
+            else:
+                holders.setdefault(alias, []).append((item, index))
+    alias_owner: dict[str, LoadedEntry] = {}
+    for alias, places in holders.items():
+        alias_owner[alias] = places[0][0]
+        if len(places) > 1:
+            for item, index in places:
+                others = ", ".join(other.path for other, _ in places if other is not item)
+                problems.append(item.document.problem(("aliases", index), f"alias {alias!r} is also an alias in {others}"))
     ids = sorted(owner)
     for item in loaded:
         for index, related in enumerate(item.entry.related):

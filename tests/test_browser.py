@@ -1,0 +1,50 @@
+"""A real Chromium on a built knowledge base: what a reader sees and clicks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_browser_is_debian_chromium(browser) -> None:
+    assert browser.version.split(".")[0].isdigit()
+
+
+def test_entry_page_sections_tabs_and_copy(built_kb: Path, serve, page) -> None:
+    base = serve(built_kb)
+    page.goto(base + "errors/json-expecting-value/")
+    for heading in ["What this error means", "Causes and fixes", "Code: broken vs fixed", "Versions", "References",
+                    "Community notes"]:
+        assert page.get_by_role("heading", name=heading).first.is_visible(), heading
+    assert page.locator(".fx-badge.fx-severity-medium").is_visible()
+
+    broken = page.locator(".tabbed-block").nth(0)
+    fixed = page.locator(".tabbed-block").nth(1)
+    assert broken.is_visible() and not fixed.is_visible()
+    page.get_by_text("Fixed: works").click()
+    assert fixed.is_visible() and not broken.is_visible()
+    assert "body.strip()" in fixed.inner_text()
+
+    copy_buttons = page.locator("button.md-clipboard")
+    assert copy_buttons.count() >= 3  # message, stack trace, both code tabs
+    path = screenshot(page, "entry-page")
+    assert path.stat().st_size > 10_000
+    assert page.console_errors == []
+    assert page.outside_requests == []
+
+
+def test_site_search_finds_an_entry_from_its_message(built_kb: Path, serve, page) -> None:
+    base = serve(built_kb)
+    page.goto(base)
+    page.locator("label.md-search__icon, label[for=__search]").first.click()
+    page.locator("input.md-search__input").fill("Expecting value")
+    first = page.locator(".md-search-result__item a").first
+    first.wait_for(timeout=15_000)
+    assert "errors/json-expecting-value/" in first.get_attribute("href")
+    screenshot(page, "search-results")
+    assert page.console_errors == []
