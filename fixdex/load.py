@@ -214,6 +214,7 @@ def entry_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 def load_entries(paths: Iterable[Path], *, root: Path | None = None) -> LoadResult:
     """Load and validate entry files, then check them against each other."""
+    paths = list(paths)
     loaded: list[LoadedEntry] = []
     problems: list[Problem] = []
     for file in entry_files(paths):
@@ -233,7 +234,9 @@ def load_entries(paths: Iterable[Path], *, root: Path | None = None) -> LoadResu
             problems.append(document.problem(("id",), f"id {entry.id!r} does not match the file name {file.name!r}",
                                              f"rename the file to {entry.id}.yaml or set id: {file.stem}"))
         loaded.append(LoadedEntry(entry, document))
-    problems += check_collection(loaded)
+    # A file checked on its own may relate to its neighbours: they count as existing.
+    neighbours = {p.stem for folder in {f.parent for f in entry_files(paths)} for p in folder.glob("*.yaml")}
+    problems += check_collection(loaded, neighbours)
     return LoadResult(loaded, sorted(set(problems)))
 
 
@@ -245,7 +248,7 @@ def _display(path: Path, root: Path | None) -> str:
         return str(path)
 
 
-def check_collection(loaded: list[LoadedEntry]) -> list[Problem]:
+def check_collection(loaded: list[LoadedEntry], other_ids: Iterable[str] = ()) -> list[Problem]:
     """Rules that need every entry at once: unique ids, related ids, aliases."""
     problems: list[Problem] = []
     owner: dict[str, LoadedEntry] = {}
@@ -271,11 +274,12 @@ def check_collection(loaded: list[LoadedEntry]) -> list[Problem]:
                 others = ", ".join(other.path for other, _ in places if other is not item)
                 problems.append(item.document.problem(("aliases", index), f"alias {alias!r} is also an alias in {others}"))
     ids = sorted(owner)
+    others = set(other_ids) - set(owner)
     for item in loaded:
         for index, related in enumerate(item.entry.related):
             if related == item.entry.id:
                 problems.append(item.document.problem(("related", index), "an entry cannot be related to itself"))
-            elif related not in owner:
+            elif related not in owner and related not in others:
                 target = alias_owner.get(related)
                 if target is not None:
                     hint = f"{related!r} is an old alias: use {target.entry.id!r}"

@@ -1,0 +1,83 @@
+"""The `fixdex` command as a user runs it: new, init, export, schema."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from fixdex.model import entry_json_schema
+from tests.conftest import DATA, ROOT, run_mkdocs
+
+
+def fixdex(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "fixdex", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_new_writes_a_skeleton_that_passes_check(tmp_path: Path) -> None:
+    result = fixdex("new", "my-new-error", "--entries", str(tmp_path / "entries"))
+    assert result.returncode == 0, result.stderr
+    path = tmp_path / "entries" / "my-new-error.yaml"
+    assert "id: my-new-error" in path.read_text()
+    assert fixdex("check", str(path)).returncode == 0
+
+
+def test_new_refuses_a_bad_id_and_an_existing_file(tmp_path: Path) -> None:
+    bad = fixdex("new", "My_Error", "--entries", str(tmp_path))
+    assert bad.returncode == 2 and "lowercase words joined by hyphens" in bad.stderr
+    fixdex("new", "twice", "--entries", str(tmp_path))
+    again = fixdex("new", "twice", "--entries", str(tmp_path))
+    assert again.returncode == 2 and "already exists" in again.stderr
+
+
+def test_init_creates_a_knowledge_base_that_builds(tmp_path: Path) -> None:
+    target = tmp_path / "team-kb"
+    result = fixdex("init", str(target))
+    assert result.returncode == 0, result.stderr
+    assert {"mkdocs.yml", "README.md"} <= {p.name for p in target.iterdir()}
+    assert list((target / "entries").glob("*.yaml"))
+    build = run_mkdocs(target)
+    assert build.returncode == 0, build.stderr
+    assert (target / "site" / "errors" / "json-expecting-value" / "index.html").exists()
+    assert fixdex("init", str(target)).returncode == 2  # never overwrites
+
+
+def test_published_schema_is_generated_from_the_model() -> None:
+    committed = json.loads((ROOT / "schema" / "entry.schema.json").read_text())
+    assert committed == entry_json_schema(), "run `fixdex schema` and commit schema/entry.schema.json"
+    assert committed["$schema"] == "http://json-schema.org/draft-07/schema#"
+    assert "$defs" not in json.dumps(committed) and "prefixItems" not in json.dumps(committed)
+
+
+def test_export_pages_build_with_zensical(tmp_path: Path) -> None:
+    """Zensical runs no third-party plugin: it builds the pages `fixdex export` wrote."""
+    kb = tmp_path / "kb"
+    shutil.copytree(DATA / "kb", kb)
+    docs = kb / "docs"
+    result = fixdex("export", str(docs), "--config", str(kb / "mkdocs.yml"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (docs / "errors" / "json-expecting-value.md").read_text().startswith("---\ntitle: ")
+    config = yaml.safe_load((kb / "mkdocs.yml").read_text())
+    config["plugins"] = ["search"]
+    config["extra_css"] = ["assets/fixdex/fixdex.css"]
+    (kb / "mkdocs.yml").write_text(yaml.safe_dump(config))
+    zensical = Path(sys.executable).parent / "zensical"
+    built = subprocess.run([str(zensical), "build"], cwd=kb, capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stdout + built.stderr
+    html = (kb / "site" / "errors" / "json-expecting-value" / "index.html").read_text()
+    assert "<title>JSONDecodeError: Expecting value — check the body is JSON before decoding it" in html
+    assert 'application/ld+json' in html and "tabbed-set" in html
+
+
+def test_export_reports_problems_and_writes_nothing(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    shutil.copytree(DATA / "kb", kb)
+    shutil.copy(DATA / "bad" / "bad-enum.yaml", kb / "entries")
+    result = fixdex("export", str(tmp_path / "out"), "--config", str(kb / "mkdocs.yml"))
+    assert result.returncode == 1
+    assert "entries/bad-enum.yaml:12:11: error: severity:" in result.stdout
+    assert not (tmp_path / "out").exists()
