@@ -19,7 +19,18 @@ Checker = Callable[[Sequence[LoadedEntry], Path], Iterable[Problem]]
 
 def checkers() -> list[Checker]:
     """The rules beyond the schema, imported late so each module stays optional."""
+    from fixdex.codecheck import check_code
+    from fixdex.notes import check_notes
+    from fixdex.retired import check_retired
+    from fixdex.signature import check_signatures
+    from fixdex.verify import check_records
+
     found: list[Checker] = []
+    found.append(check_code)
+    found.append(check_retired)
+    found.append(check_records)
+    found.append(check_signatures)
+    found.append(check_notes)
     return found
 
 

@@ -30,6 +30,39 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _verify(args: argparse.Namespace) -> int:
+    from fixdex.load import load_entries
+    from fixdex.verify import format_table, verify_entries
+
+    if bool(args.ids) == bool(args.all):
+        print("fixdex verify: name entry ids, or pass --all (not both)", file=sys.stderr)
+        return 2
+    entries_dir = Path(args.entries)
+    loaded = load_entries([entries_dir], root=Path.cwd())
+    by_id = {item.entry.id: item.entry for item in loaded.entries}
+    if args.all:
+        chosen = [entry for entry_id, entry in sorted(by_id.items()) if entry.reproduction is not None]
+        invalid = sorted({p.path for p in loaded.problems if Path(p.path).stem not in by_id})
+        if invalid:
+            print(f"skipped {len(invalid)} file(s) with problems (run `fixdex check`): {', '.join(invalid)}")
+    else:
+        chosen = []
+        for entry_id in args.ids:
+            entry = by_id.get(entry_id)
+            if entry is None:
+                found = [p for p in loaded.problems if Path(p.path).stem == entry_id]
+                reason = "has problems:\n" + "\n".join(map(str, found)) if found else f"not found in {entries_dir}/"
+                print(f"fixdex verify: entry {entry_id!r} {reason}", file=sys.stderr)
+                return 2
+            if entry.reproduction is None:
+                print(f"fixdex verify: entry {entry_id!r} has no reproduction block", file=sys.stderr)
+                return 2
+            chosen.append(entry)
+    outcomes = verify_entries(chosen, Path.cwd(), jobs=args.jobs)
+    print(format_table(outcomes))
+    return 0 if all(o.status == "reproduced" for o in outcomes) else 1
+
+
 def _new(args: argparse.Namespace) -> int:
     from fixdex.scaffold import write_entry_skeleton
 
@@ -82,6 +115,58 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _notes_import(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from fixdex.notes import SubmissionError, import_submission, notes_folder
+
+    entries = Path(args.entries)
+    if not entries.is_dir():
+        print(f"fixdex notes import: {entries}: entries folder not found (pass --entries)", file=sys.stderr)
+        return 2
+    try:
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"fixdex notes import: {args.file}: cannot read the issue body: {error}", file=sys.stderr)
+        return 2
+    try:
+        date = dt.date.fromisoformat(args.date) if args.date else None
+    except ValueError:
+        print(f"fixdex notes import: --date {args.date!r}: write the date as YYYY-MM-DD", file=sys.stderr)
+        return 2
+    notes = Path(args.notes) if args.notes else notes_folder(entries)
+    try:
+        path = import_submission(text, notes, entries, author=args.author, date=date)
+    except SubmissionError as error:
+        source = "<stdin>" if args.file == "-" else args.file
+        for reason in error.reasons:
+            print(f"{source}: error: {reason}")
+        count = len(error.reasons)
+        print(f"import failed: nothing was written ({count} problem{'s' if count != 1 else ''})")
+        return 1
+    print(f"wrote {path} (status: pending): review it, then "
+          f"`fixdex notes approve {path}` or `fixdex notes reject {path}`")
+    return 0
+
+
+def _notes_moderate(args: argparse.Namespace) -> int:
+    from fixdex.notes import ModerationError, set_status
+
+    status = {"approve": "approved", "reject": "rejected"}[args.notes_command]
+    try:
+        old, new = set_status(Path(args.path), status)
+    except ModerationError as error:
+        print(f"fixdex notes {args.notes_command}: {error}", file=sys.stderr)
+        return 1
+    if old == new:
+        print(f"{args.path} is already {new}: nothing changed")
+    elif new == "approved":
+        print(f"approved {args.path}: it appears on the entry page at the next build")
+    else:
+        print(f"rejected {args.path}: it is kept for the record and never shown")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fixdex", description="Error-diagnosis knowledge base tools.")
     parser.add_argument("--version", action="version", version=f"fixdex {__version__}")
@@ -90,6 +175,13 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate entries (all problems at once, located)")
     check.add_argument("paths", nargs="*", help="entry files or folders (default: entries/)")
     check.set_defaults(handler=_check)
+
+    verify = commands.add_parser("verify", help="run reproductions in fresh venvs and write verification/ID.json")
+    verify.add_argument("ids", nargs="*", metavar="ID", help="entry ids to verify")
+    verify.add_argument("--all", action="store_true", help="every entry that has a reproduction block")
+    verify.add_argument("--jobs", type=int, default=1, help="entries verified at once (default: 1)")
+    verify.add_argument("--entries", default="entries", help="entries folder (default: entries)")
+    verify.set_defaults(handler=_verify)
 
     new = commands.add_parser("new", help="write a valid skeleton entry")
     new.add_argument("id", help="lowercase words joined by hyphens, e.g. pandas-append-removed")
@@ -108,6 +200,23 @@ def build_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="write the entry JSON Schema for editors")
     schema.add_argument("--output", default="schema/entry.schema.json", help="file, or - for stdout")
     schema.set_defaults(handler=_schema)
+
+    notes = commands.add_parser("notes", help="take in and moderate community notes")
+    notes_commands = notes.add_subparsers(dest="notes_command", required=True, metavar="ACTION")
+    note_import = notes_commands.add_parser("import", help="turn a submitted issue body into a pending note file")
+    note_import.add_argument("file", help="the issue body as a file, or - for stdin")
+    note_import.add_argument("--entries", default="entries", help="entries folder (default: entries)")
+    note_import.add_argument("--notes", help="notes folder (default: notes/ beside the entries folder)")
+    note_import.add_argument("--author", help="the issue author's handle; overrides the form's handle field")
+    note_import.add_argument("--date", help="the note's date, YYYY-MM-DD (default: today)")
+    note_import.set_defaults(handler=_notes_import)
+    for action, verb in (("approve", "show a note on its entry page"), ("reject", "keep a note out of the site")):
+        moderate = notes_commands.add_parser(action, help=verb)
+        moderate.add_argument("path", help="the note file, e.g. notes/ENTRY-ID/2026-01-31-handle.yaml")
+        moderate.set_defaults(handler=_notes_moderate)
+    from fixdex.match_cli import add_commands
+
+    add_commands(commands)
     return parser
 
 

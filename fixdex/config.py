@@ -13,3 +13,6 @@ class FixdexConfig(base.Config):
     templates = c.Type(str, default="templates")
     # Past this many days since an entry was verified, its page warns readers.
     stale_after_days = c.Type(int, default=365)
+    # Site search: "material" (one index, fine for small sites), "pagefind" (an index split
+    # into chunks fetched per query), or "auto" (pagefind from fixdex.search.AUTO_PAGEFIND_FROM entries).
+    search = c.Choice(("auto", "material", "pagefind"), default="auto")

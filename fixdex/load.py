@@ -271,18 +271,18 @@ def check_collection(loaded: list[LoadedEntry], other_ids: Iterable[str] = ()) -
         alias_owner[alias] = places[0][0]
         if len(places) > 1:
             for item, index in places:
-                others = ", ".join(other.path for other, _ in places if other is not item)
-                problems.append(item.document.problem(("aliases", index), f"alias {alias!r} is also an alias in {others}"))
+                elsewhere = ", ".join(other.path for other, _ in places if other is not item)
+                problems.append(item.document.problem(("aliases", index), f"alias {alias!r} is also an alias in {elsewhere}"))
     ids = sorted(owner)
-    others = set(other_ids) - set(owner)
+    neighbours = set(other_ids) - set(owner)
     for item in loaded:
         for index, related in enumerate(item.entry.related):
             if related == item.entry.id:
                 problems.append(item.document.problem(("related", index), "an entry cannot be related to itself"))
-            elif related not in owner and related not in others:
+            elif related not in owner and related not in neighbours:
                 target = alias_owner.get(related)
                 if target is not None:
-                    hint = f"{related!r} is an old alias: use {target.entry.id!r}"
+                    hint: str | None = f"{related!r} is an old alias: use {target.entry.id!r}"
                 else:
                     close = difflib.get_close_matches(related, ids, n=1)
                     hint = f"did you mean {close[0]!r}?" if close else None

@@ -18,8 +18,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
+from fixdex import search
 from fixdex.config import FixdexConfig
+from fixdex.notes import comments_theme_dir, fill_placeholders, notes_folder
 from fixdex.site import Site, SiteError, load_site_for
 
 log = logging.getLogger("mkdocs.plugins.fixdex")
@@ -27,6 +30,7 @@ log = logging.getLogger("mkdocs.plugins.fixdex")
 
 class FixdexPlugin(BasePlugin[FixdexConfig]):
     site: Site | None = None
+    engine: str = "material"
 
     def _root(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
@@ -40,6 +44,21 @@ class FixdexPlugin(BasePlugin[FixdexConfig]):
             if stylesheet not in config.extra_css:
                 config.extra_css.append(stylesheet)
         for script in self.site.scripts:
+            if script not in config.extra_javascript:
+                config.extra_javascript.append(script)
+        try:
+            comments = comments_theme_dir(config.extra.get("giscus"))
+        except ValueError as error:
+            raise PluginError(f"fixdex: {error}") from None
+        if comments is not None and str(comments) not in config.theme.dirs:
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(comments))
+        self.engine = search.choose_engine(self.config.search, len(self.site.entries))
+        self.indexable: dict[str, bool] = {}
+        if self.engine == "pagefind":
+            # our search partial and script; a team's custom_dir still wins
+            if str(search.THEME_DIR) not in config.theme.dirs:
+                config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(search.THEME_DIR))
+            script = f"assets/fixdex/{search.SEARCH_SCRIPT}"
             if script not in config.extra_javascript:
                 config.extra_javascript.append(script)
         return config
@@ -62,9 +81,34 @@ class FixdexPlugin(BasePlugin[FixdexConfig]):
                 files.append(File.generated(config, path, content=content))
         return files
 
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # after Markdown conversion, so no Markdown extension ever reads a note
+        assert self.site is not None
+        return fill_placeholders(html, self.site.notes_html)
+
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self.engine == "pagefind":
+            # Pagefind indexes the page instead; Material's index stays empty and tiny
+            self.indexable[page.url] = not (page.meta.get("search") or {}).get("exclude")
+            page.meta["search"] = {"exclude": True}
+        return markdown
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        if self.engine == "pagefind" and self.indexable.get(page.url):
+            return search.mark_indexable(output)
+        return output
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.engine == "pagefind":
+            try:
+                search.run_pagefind(Path(config.site_dir))
+            except RuntimeError as error:
+                raise PluginError(f"fixdex: {error}") from None
+
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         root = self._root(config)
-        for folder in (self.config.entries, self.config.templates):
+        notes = notes_folder(root / self.config.entries)
+        for folder in (self.config.entries, self.config.templates, notes):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         return server

@@ -246,6 +246,7 @@ def entry_context(entry: Entry, path: str, by_id: Mapping[str, Entry], options: 
         "notes_empty_text": "No notes yet.",
         "add_note_url": "",
         "record": None,
+        "retired": [],
     }
 
 

@@ -25,8 +25,8 @@ exception: TODO.ExceptionType
 message: "TODO: the message exactly as users see it"
 variants:
   - "TODO: another wording (another version, another name in the same slot)"
-signatures:
-  - "TODO: the message with {{placeholders}} for the parts that vary"
+# The message with {{placeholders}} where it varies, e.g. "The model `{{model}}` does not exist"
+signatures: []
 severity: medium            # low | medium | high | critical
 category: TODO              # e.g. ImportError, HTTP 404
 difficulty: beginner        # beginner | intermediate | advanced

@@ -19,7 +19,7 @@ from fixdex.render import Page, RenderOptions, make_environment, render_pages
 
 ASSET_DIR = "assets/fixdex"
 # Files under templates/assets/ that are published with every site.
-ASSETS = ("fixdex.css",)
+ASSETS = ("fixdex.css", "fixdex-match.js", "fixdex-paste.js", "fixdex-paste.css")
 
 
 class SiteError(Exception):
@@ -31,6 +31,8 @@ class Site:
     entries: list[LoadedEntry]
     pages: list[Page]
     assets: dict[str, str] = field(default_factory=dict)  # site path -> text
+    # entry id -> sanitised notes HTML, put into the page after Markdown conversion (fixdex.notes)
+    notes_html: dict[str, str] = field(default_factory=dict)
 
     @property
     def stylesheets(self) -> list[str]:
@@ -44,6 +46,17 @@ class Site:
 def collect_extras(entries: Sequence[LoadedEntry], root: Path, options: RenderOptions) -> dict[str, dict[str, Any]]:
     """Per-entry template data owned by other modules (verification records, notes)."""
     extras: dict[str, dict[str, Any]] = {item.entry.id: {} for item in entries}
+    from fixdex.notes import note_extras
+
+    for entry_id, data in note_extras(entries, root, options).items():
+        extras[entry_id].update(data)
+    from fixdex.retired import collect_retired
+    from fixdex.verify import collect_records
+
+    for entry_id, record in collect_records(entries, root).items():
+        extras[entry_id]["record"] = record
+    for entry_id, retired in collect_retired(entries, root).items():
+        extras[entry_id]["retired"] = retired
     return extras
 
 
@@ -75,13 +88,21 @@ def load_site(
     )
     entries = [item.entry for item in result.entries]
     sources = {item.entry.id: str(root / item.path) for item in result.entries}
-    pages = render_pages(entries, options, sources=sources, extras=collect_extras(result.entries, root, options))
+    extras = collect_extras(result.entries, root, options)
+    pages = render_pages(entries, options, sources=sources, extras=extras)
     env = make_environment(template_dirs)
     assets = {}
     for name in ASSETS:
         source, _, _ = env.loader.get_source(env, f"assets/{name}")  # type: ignore[union-attr]
         assets[f"{ASSET_DIR}/{name}"] = source
-    return Site(result.entries, pages, assets)
+    notes_html = {entry_id: data["notes_html"] for entry_id, data in extras.items() if data.get("notes_html")}
+    site = Site(result.entries, pages, assets, notes_html=notes_html)
+    from fixdex.links import add_addresses
+
+    problems = add_addresses(site, root, env, site_url)
+    if problems:
+        raise SiteError("\n".join(problems))
+    return site
 
 
 

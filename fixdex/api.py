@@ -1,0 +1,104 @@
+"""The site's machine-readable files under /api/: for editors, bots, the paste box and the hook.
+
+- api/entries.json: every entry's id, title, url, permalink, exception,
+  messages, signatures, aliases and updated date.
+- api/e/ID.json: one entry in full (the validated YAML as JSON) plus its URLs.
+- api/match-index.json: what fixdex-match.js (and `FIXDEX_INDEX`) match
+  against. Past `SHARD_BYTES` it becomes a manifest of shards, one per group
+  of exception types, so the browser fetches only the shard a paste needs.
+
+docs/api.md documents the formats; `format` changes when a field changes meaning.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from fixdex.match import INDEX_FORMAT, build_index, index_record
+from fixdex.render import entry_url
+
+API_FORMAT = 1
+API_DIR = "api"
+MATCH_INDEX = f"{API_DIR}/match-index.json"
+SHARD_BYTES = 100_000
+
+
+def permalink(entry_id: str) -> str:
+    """The short address an error message can print: e/ID/ (a redirect to the entry page)."""
+    return f"e/{entry_id}/"
+
+
+def _absolute(site_url: str, path: str) -> str:
+    return site_url.rstrip("/") + "/" + path if site_url else path
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False) + "\n"
+
+
+def entry_summary(entry: Any, site_url: str) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "title": entry.title,
+        "url": _absolute(site_url, entry_url(entry.id)),
+        "permalink": _absolute(site_url, permalink(entry.id)),
+        "exception": entry.exception,
+        "messages": entry.messages,
+        "signatures": list(entry.signatures),
+        "aliases": list(entry.aliases),
+        "updated": entry.updated.isoformat(),
+    }
+
+
+def api_assets(entries: Sequence[Any], site_url: str = "", shard_bytes: int = SHARD_BYTES) -> dict[str, str]:
+    """Every file under /api/, as site path -> text."""
+    ordered = sorted(entries, key=lambda e: e.id)
+    assets = {
+        f"{API_DIR}/entries.json": _dump({
+            "format": API_FORMAT,
+            "site_url": site_url,
+            "entries": [entry_summary(e, site_url) for e in ordered],
+        })
+    }
+    for entry in ordered:
+        data = {"format": API_FORMAT, **entry_summary(entry, site_url), "entry": entry.model_dump(mode="json")}
+        assets[f"{API_DIR}/e/{entry.id}.json"] = _dump(data)
+    assets.update(match_index_assets(ordered, site_url, shard_bytes))
+    return assets
+
+
+def match_index_assets(entries: Sequence[Any], site_url: str = "", shard_bytes: int = SHARD_BYTES) -> dict[str, str]:
+    """The match index, whole when small, else a manifest plus shards by exception type."""
+    return shard_records([index_record(e) for e in build_index(entries).entries], site_url, shard_bytes)
+
+
+def shard_records(records: list[dict[str, Any]], site_url: str = "", shard_bytes: int = SHARD_BYTES) -> dict[str, str]:
+    """Index records as files: one when they fit in `shard_bytes`, else a manifest and shards."""
+    whole = _dump({"format": INDEX_FORMAT, "site_url": site_url, "entries": records})
+    if len(whole.encode("utf-8")) <= shard_bytes:
+        return {MATCH_INDEX: whole}
+    by_exception: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for record in records:
+        by_exception[record["exception"].rsplit(".", 1)[-1].lower()].append(record)
+    # Fill shards with whole exception groups, largest first, up to about shard_bytes each.
+    shards: list[tuple[list[str], list[dict[str, Any]], int]] = []
+    for name, group in sorted(by_exception.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        size = len(_dump(group).encode("utf-8"))
+        target = next((s for s in shards if s[2] + size <= shard_bytes), None)
+        if target is None:
+            shards.append(([name], list(group), size))
+        else:
+            shards[shards.index(target)] = (target[0] + [name], target[1] + group, target[2] + size)
+    assets: dict[str, str] = {}
+    manifest = []
+    for number, (names, group, _size) in enumerate(shards):
+        file = f"match/{number}.json"
+        text = _dump({"format": INDEX_FORMAT, "entries": group})
+        assets[f"{API_DIR}/{file}"] = text
+        manifest.append({"file": file, "exceptions": sorted(names), "entries": len(group),
+                         "bytes": len(text.encode("utf-8"))})
+    assets[MATCH_INDEX] = _dump({"format": INDEX_FORMAT, "site_url": site_url, "shards": manifest})
+    return assets

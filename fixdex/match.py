@@ -1,0 +1,422 @@
+"""Matching a pasted error text to the entries that explain it.
+
+The specification lives in docs/matching.md; templates/assets/fixdex-match.js
+implements the same steps for the paste box, and tests/data/match-vectors.json
+holds both to it. In short:
+
+1. `clean` the paste: drop ANSI colours, log prefixes (timestamps, levels,
+   pytest's `E`, CI and docker prefixes), and trailing spaces.
+2. Try every signature on the cleaned text, then on the text with its lines
+   joined (a message wrapped by a terminal). A hit scores 0.8 to 1.0 by how
+   much fixed text the signature has and whether the exception type agrees.
+3. Entries without a hit are scored by fuzzy similarity (Indel ratio) between
+   the paste's focus lines (exception lines, last lines) and the entry's
+   normalised messages (paths, numbers, versions, hex, quotes made uniform);
+   a fuzzy score never exceeds 0.8.
+4. Only the top candidate can be confident: a signature hit whose exception
+   type does not contradict the paste, or a near-identical fuzzy match with the
+   right exception type, clearly ahead of the next candidate.
+
+Where entries come from when none are given is `default_index`'s business.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import sys
+import types
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz.distance import Indel
+
+from fixdex.signature import FULL_LITERAL_CHARS, Signature, clean_capture, compile_signature
+
+INDEX_FORMAT = 1
+PREFILTER = 50  # fuzzy candidates kept after the token prefilter
+MIN_FUZZY = 0.45  # below this Indel ratio an entry is not a candidate at all
+CONFIDENT_FUZZY = 0.9
+CONFIDENT_MARGIN = 0.05
+
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]", re.ASCII)
+_PREFIXES = [
+    re.compile(r"^\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?\]?\s*", re.ASCII),
+    re.compile(r"^\[?\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\]?\s+", re.ASCII),
+    re.compile(r"^(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):[\w.]*:", re.ASCII),
+    re.compile(r"^\[?(?:DEBUG|INFO|WARN|WARNING|ERROR|CRITICAL|FATAL)\]?(?:\s+-|:)?\s+", re.ASCII),
+    re.compile(r"^##\[(?:error|warning)\]", re.ASCII),
+    re.compile(r"^E\s{2,}(?=\S)", re.ASCII),
+    re.compile(r"^[\w.-]+\s+\|\s", re.ASCII),
+]
+_EXCEPTION_NAME = re.compile(
+    r"(?<![\w.])(?:[A-Za-z_]\w*\.)*([A-Za-z_]\w*(?:Error|Exception|Warning|Exit|Interrupt|Fault))\b", re.ASCII
+)
+_EXCEPTION_LINE = re.compile(
+    r"^\s*(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Warning|Exit|Interrupt|Fault)\b", re.ASCII
+)
+_NORMALISE = [
+    (re.compile(r"https?://\S+", re.ASCII), " url "),
+    (re.compile(r"\b[a-z]:\\[^\s'\"`]*", re.ASCII), " path "),
+    (re.compile(r"(?<![\w/])(?:~|\.\.?)?(?:/[\w.@+-]+){2,}/?", re.ASCII), " path "),
+    (re.compile(r"\b0x[0-9a-f]+\b", re.ASCII), " hex "),
+    (re.compile(r"\bv?\d+(?:\.\d+){1,3}(?:(?:a|b|rc|dev|post)\d*)?\b", re.ASCII), " ver "),
+    (re.compile(r"\d+", re.ASCII), " num "),
+    (re.compile(r"[^a-z0-9_]+", re.ASCII), " "),
+]
+_PLACEHOLDER_WORDS = frozenset({"url", "path", "hex", "ver", "num"})
+
+
+@dataclass
+class Candidate:
+    id: str
+    title: str
+    url: str
+    score: float
+    confident: bool
+    captures: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class IndexEntry:
+    id: str
+    title: str
+    url: str  # site-relative, e.g. "errors/json-expecting-value/"
+    exception: str
+    signatures: list[Signature]
+    normalised: list[str]  # normalised message and variants, for the fuzzy step
+
+    @property
+    def exception_name(self) -> str:
+        return self.exception.rsplit(".", 1)[-1].lower()
+
+
+@dataclass
+class MatchIndex:
+    entries: list[IndexEntry]
+    base_url: str = ""
+    _patterns: list[list[re.Pattern[str]]] = field(default_factory=list, repr=False)
+    _tokens: list[frozenset[str]] = field(default_factory=list, repr=False)
+    _idf: dict[str, float] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._patterns = [[s.compile() for s in e.signatures] for e in self.entries]
+        self._tokens = [frozenset(w for text in e.normalised for w in tokens(text)) for e in self.entries]
+        counts: dict[str, int] = {}
+        for words in self._tokens:
+            for word in words:
+                counts[word] = counts.get(word, 0) + 1
+        total = len(self.entries)
+        self._idf = {w: math.log(1 + total / n) for w, n in counts.items()}
+
+    def absolute(self, url: str) -> str:
+        return self.base_url.rstrip("/") + "/" + url if self.base_url else url
+
+
+# --- text preparation (the same steps exist in fixdex-match.js) ---------------------------------
+
+
+def clean(text: str) -> str:
+    """The paste without terminal colours, log prefixes and trailing spaces, one line per line."""
+    text = _ANSI.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    lines = []
+    for line in text.split("\n"):
+        for _ in range(3):
+            before = line
+            for prefix in _PREFIXES:
+                line = prefix.sub("", line, count=1)
+            if line == before:
+                break
+        lines.append(line.rstrip())
+    return "\n".join(lines).strip("\n")
+
+
+def join_lines(text: str) -> str:
+    """Cleaned lines joined with single spaces: undoes hard wrapping."""
+    return " ".join(line.strip() for line in text.split("\n") if line.strip())
+
+
+def normalise(text: str) -> str:
+    """Lowercase words with paths, URLs, hex, versions and numbers replaced by a fixed word."""
+    text = text.lower()
+    for pattern, replacement in _NORMALISE:
+        text = pattern.sub(replacement, text)
+    return " ".join(text.split())
+
+
+def tokens(normalised_text: str) -> list[str]:
+    return [w for w in normalised_text.split(" ") if len(w) >= 3 and w not in _PLACEHOLDER_WORDS]
+
+
+def exception_names(text: str) -> list[str]:
+    """Last components of the exception types named in the text, lowercased, in order."""
+    return [m.group(1).lower() for m in _EXCEPTION_NAME.finditer(text)]
+
+
+def focus_lines(cleaned: str) -> list[str]:
+    """The lines that carry the error: the last three exception lines and the last two lines."""
+    lines = [line.strip() for line in cleaned.split("\n") if line.strip()]
+    chosen = [line for line in lines if _EXCEPTION_LINE.match(line)][-3:] + lines[-2:]
+    joined = join_lines(cleaned)
+    if len(joined) <= 400:
+        chosen.append(joined)
+    seen: list[str] = []
+    for line in chosen:
+        if line not in seen:
+            seen.append(line)
+    return seen
+
+
+def similarity(a: str, b: str) -> float:
+    """Indel similarity (rapidfuzz's `fuzz.ratio` / 100), written out so JS computes the same float."""
+    total = len(a) + len(b)
+    if total == 0:
+        return 0.0
+    return (total - Indel.distance(a, b)) / total
+
+
+def round4(value: float) -> float:
+    """Rounding that JavaScript's Math.round reproduces (Python's round() rounds half to even)."""
+    return math.floor(value * 10000 + 0.5) / 10000
+
+
+# --- matching -----------------------------------------------------------------------------------
+
+
+def _exception_agreement(entry: IndexEntry, names: Sequence[str], text: str) -> str:
+    """Whether the paste names this entry's exception ("match"), another one ("other"), or none."""
+    if entry.exception in text or entry.exception_name in names:
+        return "match"
+    return "other" if names else "absent"
+
+
+_AGREEMENT_SCORE = {"match": 1.0, "absent": 0.5, "other": 0.0}
+
+
+def match_index(text: str, index: MatchIndex, top: int = 5) -> list[Candidate]:
+    """Ranked candidates for a pasted error text (see the module docstring for the steps)."""
+    cleaned = clean(text)
+    if not cleaned.strip():
+        return []
+    joined = join_lines(cleaned)
+    names = exception_names(cleaned)
+    scored: list[Scored] = []
+    hit: set[int] = set()
+    for number, entry in enumerate(index.entries):
+        best: tuple[float, dict[str, str]] | None = None
+        agreement = _exception_agreement(entry, names, cleaned)
+        for signature, pattern in zip(entry.signatures, index._patterns[number], strict=True):
+            found = pattern.search(cleaned) or pattern.search(joined)
+            if not found:
+                continue
+            specificity = min(1.0, signature.literal_chars / FULL_LITERAL_CHARS)
+            score = 0.8 + 0.1 * specificity + 0.1 * _AGREEMENT_SCORE[agreement]
+            captures = {k: clean_capture(v) for k, v in found.groupdict().items() if v is not None}
+            if best is None or score > best[0]:
+                best = (score, captures)
+        if best is not None:
+            hit.add(number)
+            scored.append(Scored(round4(best[0]), agreement != "other", True, number, best[1]))
+    scored += _fuzzy(cleaned, index, names, hit)
+    scored.sort(key=lambda item: (-item.score, index.entries[item.number].id))
+    candidates = []
+    for rank, item in enumerate(scored[:top]):
+        entry = index.entries[item.number]
+        confident = rank == 0 and _clear_winner(scored)
+        url = index.absolute(entry.url)
+        candidates.append(Candidate(entry.id, entry.title, url, item.score, confident, item.captures))
+    return candidates
+
+
+@dataclass
+class Scored:
+    score: float
+    eligible: bool  # may be confident if it also wins clearly
+    by_signature: bool
+    number: int
+    captures: dict[str, str]
+
+
+def _clear_winner(ranked: Sequence[Scored]) -> bool:
+    """A signature hit wins over fuzzy scores and lower hits; a fuzzy top needs a margin."""
+    top = ranked[0]
+    if not top.eligible:
+        return False
+    runner_up = ranked[1] if len(ranked) > 1 else None
+    if runner_up is None:
+        return True
+    if top.by_signature:
+        return not runner_up.by_signature or runner_up.score < top.score
+    return top.score - runner_up.score >= CONFIDENT_MARGIN
+
+
+def _fuzzy(cleaned: str, index: MatchIndex, names: Sequence[str], hit: set[int]) -> list[Scored]:
+    queries = [normalise(line) for line in focus_lines(cleaned)]
+    queries = [q for q in queries if q]
+    query_tokens = {w for q in queries for w in tokens(q)}
+    if not query_tokens:
+        return []
+    overlap = []
+    for number, words in enumerate(index._tokens):
+        if number in hit:
+            continue
+        shared = query_tokens & words
+        if shared:
+            overlap.append((-sum(index._idf[w] for w in sorted(shared)), number))  # fixed order: same float as JS
+    overlap.sort()
+    results = []
+    for _, number in overlap[:PREFILTER]:
+        entry = index.entries[number]
+        ratio = max((similarity(q, m) for q in queries for m in entry.normalised), default=0.0)
+        if ratio < MIN_FUZZY:
+            continue
+        agreement = _exception_agreement(entry, names, cleaned)
+        score = round4(0.75 * ratio + 0.05 * _AGREEMENT_SCORE[agreement])
+        results.append(Scored(score, ratio >= CONFIDENT_FUZZY and agreement == "match", False, number, {}))
+    return results
+
+
+# --- the index ----------------------------------------------------------------------------------
+
+
+def index_entry_from(entry: Any, url: str) -> IndexEntry:
+    """An index record for a loaded `fixdex.model.Entry`."""
+    return IndexEntry(
+        id=entry.id,
+        title=entry.title,
+        url=url,
+        exception=entry.exception,
+        signatures=[compile_signature(s) for s in entry.signatures],
+        normalised=[normalise(m) for m in entry.messages],
+    )
+
+
+def build_index(entries: Iterable[Any], base_url: str = "") -> MatchIndex:
+    from fixdex.render import entry_url
+
+    return MatchIndex([index_entry_from(e, entry_url(e.id)) for e in entries], base_url=base_url)
+
+
+def index_record(entry: IndexEntry) -> dict[str, Any]:
+    """The JSON form of one index entry, shared by Python and the browser."""
+    return {
+        "id": entry.id,
+        "title": entry.title,
+        "url": entry.url,
+        "exception": entry.exception,
+        "signatures": [{"text": s.text, "js": s.javascript, "literal": s.literal_chars} for s in entry.signatures],
+        "normalised": entry.normalised,
+    }
+
+
+def index_from_records(records: Iterable[dict[str, Any]], base_url: str = "") -> MatchIndex:
+    return MatchIndex(
+        [
+            IndexEntry(r["id"], r["title"], r["url"], r["exception"],
+                       [compile_signature(s["text"]) for s in r["signatures"]], list(r["normalised"]))
+            for r in records
+        ],
+        base_url=base_url,
+    )
+
+
+def load_index_file(path: Path, base_url: str = "") -> MatchIndex:
+    """A site's match index (assets/fixdex/match-index.json), shards included."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("format") != INDEX_FORMAT:
+        raise ValueError(f"{path}: unknown match index format {data.get('format')!r}; rebuild the site")
+    records = list(data.get("entries", []))
+    for shard in data.get("shards", []):
+        records += json.loads((path.parent / shard["file"]).read_text(encoding="utf-8"))["entries"]
+    return index_from_records(records, base_url or data.get("site_url", ""))
+
+
+def find_entries_dir(start: Path | None = None) -> Path | None:
+    """`$FIXDEX_ENTRIES`, else an `entries/` folder holding YAML files in `start` or a parent."""
+    configured = os.environ.get("FIXDEX_ENTRIES")
+    if configured:
+        return Path(configured)
+    folder = (start or Path.cwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        entries = candidate / "entries"
+        if entries.is_dir() and any(entries.glob("*.yaml")):
+            return entries
+    return None
+
+
+def default_index(base_url: str | None = None) -> MatchIndex:
+    """The index `match()` uses when given no entries.
+
+    In order: `$FIXDEX_INDEX` (a built site's assets/fixdex/match-index.json,
+    which a team can ship beside its programs), then the entries folder from
+    `find_entries_dir`. Entries that fail `fixdex check`'s schema are skipped:
+    a half-written entry must not stop matching against the rest.
+    """
+    from fixdex.settings import configured_base_url
+
+    base = base_url if base_url is not None else configured_base_url()
+    index_file = os.environ.get("FIXDEX_INDEX")
+    if index_file:
+        return load_index_file(Path(index_file), base)
+    entries_dir = find_entries_dir()
+    if entries_dir is None:
+        raise FileNotFoundError(
+            "no entries to match against: run inside a knowledge base (a folder with entries/), "
+            "or set FIXDEX_ENTRIES to an entries folder or FIXDEX_INDEX to a site's assets/fixdex/match-index.json"
+        )
+    return build_index(load_valid_entries(entries_dir), base_url=base)
+
+
+def load_valid_entries(entries_dir: Path) -> list[Any]:
+    """Entries that load and whose signatures compile; the rest are left out."""
+    from fixdex.load import load_entries
+    from fixdex.signature import SignatureError
+
+    valid = []
+    for item in load_entries([entries_dir], root=entries_dir.parent).entries:
+        try:
+            for text in item.entry.signatures:
+                compile_signature(text)
+        except SignatureError:
+            continue
+        valid.append(item.entry)
+    return valid
+
+
+def match(text: str, entries: Iterable[Any] | MatchIndex | None = None, top: int = 5) -> list[Candidate]:
+    """Ranked candidates for an error text.
+
+    `entries` may be loaded `Entry` objects, a `MatchIndex`, or None for
+    `default_index()`.
+    """
+    if isinstance(entries, MatchIndex):
+        index = entries
+    elif entries is None:
+        index = default_index()
+    else:
+        from fixdex.settings import configured_base_url
+
+        index = build_index(entries, base_url=configured_base_url())
+    return match_index(text, index, top=top)
+
+
+class _CallableModule(types.ModuleType):
+    """Lets `fixdex.match(text)` work although `fixdex.match` is also this module's name.
+
+    Importing a submodule sets it as an attribute of its package, so a plain
+    function named `match` in fixdex/__init__.py would be replaced by this
+    module as soon as anything imported it; a callable module cannot be.
+    """
+
+    def __call__(self, text: str, entries: Iterable[Any] | MatchIndex | None = None, top: int = 5) -> list[Candidate]:
+        return match(text, entries, top)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -1,0 +1,217 @@
+"""`fixdex verify` for real: venvs, snippets, records, and the check that keeps records honest."""
+
+from __future__ import annotations
+
+import ast
+import json
+import shutil
+import socket
+import ssl
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from packaging.specifiers import SpecifierSet
+
+from fixdex import repro_support
+from fixdex.load import load_entries
+from fixdex.verify import (
+    Interpreter,
+    find_interpreters,
+    message_pattern,
+    normalize,
+    pick_interpreter,
+    reproduction_hash,
+)
+from tests.conftest import DATA, copy_kb, run_mkdocs
+
+VERIFY = DATA / "verify"
+ENTRY = "http-404-repro"
+REPRODUCTION_LINE = 91  # `reproduction:` in tests/data/verify/*.yaml
+
+
+def fixdex(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "fixdex", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=900)
+
+
+@pytest.fixture(scope="module")
+def verified_kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test knowledge base plus one stdlib-only reproduction, verified once for the module."""
+    kb = copy_kb(tmp_path_factory.mktemp("verified"))
+    shutil.copy(VERIFY / f"{ENTRY}.yaml", kb / "entries")
+    result = fixdex(kb, "verify", ENTRY)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"{ENTRY}  reproduced" in result.stdout
+    return kb
+
+
+def _copy(kb: Path, target: Path) -> Path:
+    shutil.copytree(kb, target, symlinks=True, ignore=shutil.ignore_patterns("site"))
+    return target
+
+
+def test_record_says_what_ran(verified_kb: Path) -> None:
+    record = json.loads((verified_kb / "verification" / f"{ENTRY}.json").read_text())
+    entry = load_entries([verified_kb / "entries" / f"{ENTRY}.yaml"]).entries[0].entry
+    assert entry.reproduction is not None
+    assert record["entry"] == ENTRY
+    assert record["reproduction_sha256"] == reproduction_hash(entry.reproduction)
+    assert record["status"] == "reproduced"
+    assert SpecifierSet(">=3.8").contains(record["interpreter"]["version"])
+    assert Path(record["interpreter"]["path"]).exists()
+    assert record["requirements"] == [] and record["packages"] == []
+    assert "pip" in record["installed"]  # what the fresh venv actually held
+    assert record["broken"]["exit_code"] == 1 and record["broken"]["matched"] is True
+    assert record["broken"]["expected"] == "urllib.error.HTTPError: HTTP Error 404: Not Found"
+    assert record["broken"]["output"].endswith("urllib.error.HTTPError: HTTP Error 404: Not Found")
+    assert "$WORK/broken.py" in record["broken"]["output"]  # no random temp folder names in records
+    assert record["fixed"] == {**record["fixed"], "exit_code": 0, "timed_out": False,
+                               "output": "status 404 {'error': 'no such model'}"}
+    assert record["summary"] == (f"Reproduced on {record['interpreter']['label']}, {record['date']}: "
+                                 "the broken code raises this error, the fixed code runs clean.")
+
+
+def test_check_passes_with_a_current_record(verified_kb: Path) -> None:
+    result = fixdex(verified_kb, "check")
+    assert result.returncode == 0, result.stdout
+
+
+def test_page_shows_the_record(verified_kb: Path) -> None:
+    result = run_mkdocs(verified_kb)
+    assert result.returncode == 0, result.stdout + result.stderr
+    html = (verified_kb / "site" / "errors" / ENTRY / "index.html").read_text()
+    record = json.loads((verified_kb / "verification" / f"{ENTRY}.json").read_text())
+    assert f'<p class="fx-reproduced">{record["summary"]}</p>' in html
+    assert "<summary>How it was reproduced</summary>" in html
+    assert "urllib.error.HTTPError: HTTP Error 404: Not Found</code></pre>" in html
+    assert "status 404 {&#39;error&#39;: &#39;no such model&#39;}" in html
+
+
+def test_a_changed_block_fails_check_until_verified_again(verified_kb: Path, tmp_path: Path) -> None:
+    kb = _copy(verified_kb, tmp_path / "kb")
+    entry = kb / "entries" / f"{ENTRY}.yaml"
+    entry.write_text(entry.read_text().replace("  timeout: 60\n", "  timeout: 61\n"))
+    result = fixdex(kb, "check")
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == (
+        f"entries/{ENTRY}.yaml:{REPRODUCTION_LINE}:1: error: reproduction: the block changed since "
+        f"verification/{ENTRY}.json was recorded (run `fixdex verify {ENTRY}`)")
+    assert fixdex(kb, "verify", ENTRY).returncode == 0  # the cached venv makes this quick
+    assert fixdex(kb, "check").returncode == 0
+
+
+def test_a_record_without_its_entry_fails_check(verified_kb: Path, tmp_path: Path) -> None:
+    kb = _copy(verified_kb, tmp_path / "kb")
+    (kb / "entries" / f"{ENTRY}.yaml").unlink()
+    result = fixdex(kb, "check")
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == (
+        f"verification/{ENTRY}.json:1:1: error: <file>: record for entry '{ENTRY}', which does not exist "
+        f"(delete verification/{ENTRY}.json, or restore entries/{ENTRY}.yaml)")
+
+
+def test_a_failed_reproduction_is_recorded_and_reported(verified_kb: Path, tmp_path: Path) -> None:
+    kb = _copy(verified_kb, tmp_path / "kb")
+    (kb / "entries" / f"{ENTRY}.yaml").unlink()
+    (kb / "verification" / f"{ENTRY}.json").unlink()
+    shutil.copy(VERIFY / "http-404-fails.yaml", kb / "entries")
+    result = fixdex(kb, "verify", "--all")
+    assert result.returncode == 1
+    assert "http-404-fails  failed" in result.stdout and "the fixed code exited 1" in result.stdout
+    record = json.loads((kb / "verification" / "http-404-fails.json").read_text())
+    assert (record["status"], record["reason"]) == ("failed", "the fixed code exited 1")
+    assert record["fixed"]["output"].endswith("still failing: 404")
+    check = fixdex(kb, "check")
+    assert check.stdout.splitlines()[0] == (
+        f"entries/http-404-fails.yaml:{REPRODUCTION_LINE}:1: error: reproduction: the last verification failed: "
+        "the fixed code exited 1 (see verification/http-404-fails.json; fix the reproduction, then run "
+        "`fixdex verify http-404-fails`)")
+
+
+def test_verify_needs_ids_or_all(tmp_path: Path) -> None:
+    (tmp_path / "entries").mkdir()
+    result = fixdex(tmp_path, "verify")
+    assert result.returncode == 2
+    assert "name entry ids, or pass --all" in result.stderr
+
+
+# -- judging output -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("wording", "output"),
+    [
+        ("KeyError: 'a'", 'KeyError: "a"'),
+        ("HTTP Error 404: Not Found", "urllib.error.HTTPError: HTTP Error 410: Not Found"),
+        ("No such file: /home/me/data.csv", "No such file: /tmp/x/y/other.csv"),
+        ("<Foo object at 0x7f00aa>", "<Foo object at 0x55d1c0ffee>"),
+        ("Could not find a version that satisfies ... (from versions: none)",
+         "ERROR: Could not find a version that satisfies the requirement torch==9 (from versions: none)"),
+        ("You tried to access openai.{symbol}, but", "You tried to access openai.Completion, but"),
+    ],
+)
+def test_messages_match_with_variable_parts(wording: str, output: str) -> None:
+    assert message_pattern(wording).search(normalize(output))
+
+
+def test_messages_do_not_match_other_errors() -> None:
+    assert not message_pattern("KeyError: 'a'").search(normalize("IndexError: list index out of range"))
+
+
+def test_the_newest_satisfying_interpreter_is_picked() -> None:
+    found = [Interpreter("/p/3.13", "3.13.0", "CPython"), Interpreter("/p/3.11", "3.11.7", "CPython"),
+             Interpreter("/p/3.8", "3.8.18", "CPython")]
+    assert pick_interpreter(">=3.8", found) == found[0]
+    assert pick_interpreter("<3.12", found) == found[1]
+    assert pick_interpreter("==3.8.*", found) == found[2]
+    assert pick_interpreter("<3.0", found) is None
+
+
+def test_interpreters_are_found_and_run() -> None:
+    found = find_interpreters()
+    versions = [i.version for i in found]
+    assert ".".join(map(str, sys.version_info[:3])) in versions
+    assert versions == sorted(versions, key=lambda v: tuple(map(int, v.split("."))), reverse=True)
+
+
+# -- fixdex_repro, the helper copied next to every snippet ---------------------------------------
+
+
+def test_helper_is_python_38_syntax() -> None:
+    source = Path(repro_support.__file__).read_text()
+    ast.parse(source, feature_version=(3, 8))
+
+
+def test_serve_json_answers_every_method_and_path() -> None:
+    with repro_support.serve_json(429, {"error": {"message": "slow down"}}, {"Retry-After": "7"}) as url:
+        assert url.startswith("http://127.0.0.1:")
+        for method, path in (("GET", "/"), ("POST", "/v1/chat/completions"), ("DELETE", "/x?y=1")):
+            request = urllib.request.Request(url + path, data=b"{}" if method == "POST" else None, method=method)
+            with pytest.raises(urllib.error.HTTPError) as raised:
+                urllib.request.urlopen(request, timeout=10)
+            assert raised.value.code == 429
+            assert raised.value.headers["Retry-After"] == "7"
+            assert json.loads(raised.value.read()) == {"error": {"message": "slow down"}}
+    with repro_support.serve_json(200, "") as url, urllib.request.urlopen(url, timeout=10) as reply:
+        assert reply.read() == b""
+
+
+def test_serve_tls_is_untrusted_until_given_its_cafile() -> None:
+    with repro_support.serve_tls() as (url, cafile):
+        assert url.startswith("https://127.0.0.1:")
+        with pytest.raises(urllib.error.URLError) as raised:
+            urllib.request.urlopen(url, timeout=10)
+        assert isinstance(raised.value.reason, ssl.SSLCertVerificationError)
+        context = ssl.create_default_context(cafile=cafile)
+        with urllib.request.urlopen(url, context=context, timeout=10) as reply:
+            assert reply.read() == b"ok"
+
+
+def test_closed_port_refuses_connections() -> None:
+    port = repro_support.closed_port()
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=5)
