@@ -153,6 +153,9 @@ def _notes_moderate(args: argparse.Namespace) -> int:
     from fixdex.notes import ModerationError, set_status
 
     status = {"approve": "approved", "reject": "rejected"}[args.notes_command]
+    if not Path(args.path).is_file():
+        print(f"fixdex notes {args.notes_command}: {args.path}: no such note file", file=sys.stderr)
+        return 2
     try:
         old, new = set_status(Path(args.path), status)
     except ModerationError as error:

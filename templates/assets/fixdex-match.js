@@ -161,7 +161,7 @@
       r.normalised.forEach(function (text) { tokens(text).forEach(function (w) { words[w] = 1; }); });
       return {
         record: r,
-        patterns: r.signatures.map(function (s) { return { re: new RegExp(s.js, "i"), literal: s.literal }; }),
+        patterns: r.signatures.map(function (s) { return { re: new RegExp(s.js, "i"), literal: s.literal, key: s.key }; }),
         words: Object.keys(words).sort()  /* fixed order: the idf sum is the same float as Python's */
       };
     });
@@ -181,6 +181,7 @@
     var cleaned = clean(text);
     if (!cleaned.trim()) return [];
     var joined = joinLines(cleaned);
+    var lowered = cleaned.toLowerCase();
     var names = exceptionNames(cleaned);
     var scored = [];
     var hit = {};
@@ -188,6 +189,7 @@
       var best = null;
       var agreement = agreementOf(entry.record, names, cleaned);
       entry.patterns.forEach(function (p) {
+        if (lowered.indexOf(p.key) < 0) return;  /* its longest fixed word is missing: no match possible */
         var found = p.re.exec(cleaned) || p.re.exec(joined);
         if (!found) return;
         var specificity = Math.min(1, p.literal / FULL_LITERAL_CHARS);
