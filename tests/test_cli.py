@@ -81,3 +81,10 @@ def test_export_reports_problems_and_writes_nothing(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "entries/bad-enum.yaml:12:11: error: severity:" in result.stdout
     assert not (tmp_path / "out").exists()
+
+
+def test_init_ships_the_same_note_form_as_this_repository(tmp_path: Path) -> None:
+    """A team's "Add a note" link opens its own repository's form: init writes it, identical to ours."""
+    fixdex("init", str(tmp_path / "kb"))
+    shipped = tmp_path / "kb" / ".github" / "ISSUE_TEMPLATE" / "note.yml"
+    assert shipped.read_text() == (ROOT / ".github" / "ISSUE_TEMPLATE" / "note.yml").read_text()
