@@ -30,6 +30,7 @@ import sys
 import types
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +94,7 @@ class IndexEntry:
     signatures: list[Signature]
     normalised: list[str]  # normalised message and variants, for the fuzzy step
 
-    @property
+    @cached_property
     def exception_name(self) -> str:
         return self.exception.rsplit(".", 1)[-1].lower()
 
@@ -206,16 +207,20 @@ def match_index(text: str, index: MatchIndex, top: int = 5) -> list[Candidate]:
     if not cleaned.strip():
         return []
     joined = join_lines(cleaned)
+    lowered = cleaned.lower()
     names = exception_names(cleaned)
     scored: list[Scored] = []
     hit: set[int] = set()
     for number, entry in enumerate(index.entries):
         best: tuple[float, dict[str, str]] | None = None
-        agreement = _exception_agreement(entry, names, cleaned)
+        agreement = ""
         for signature, pattern in zip(entry.signatures, index._patterns[number], strict=True):
+            if signature.key not in lowered:
+                continue
             found = pattern.search(cleaned) or pattern.search(joined)
             if not found:
                 continue
+            agreement = agreement or _exception_agreement(entry, names, cleaned)
             specificity = min(1.0, signature.literal_chars / FULL_LITERAL_CHARS)
             score = 0.8 + 0.1 * specificity + 0.1 * _AGREEMENT_SCORE[agreement]
             captures = {k: clean_capture(v) for k, v in found.groupdict().items() if v is not None}
@@ -311,7 +316,8 @@ def index_record(entry: IndexEntry) -> dict[str, Any]:
         "title": entry.title,
         "url": entry.url,
         "exception": entry.exception,
-        "signatures": [{"text": s.text, "js": s.javascript, "literal": s.literal_chars} for s in entry.signatures],
+        "signatures": [{"text": s.text, "js": s.javascript, "literal": s.literal_chars, "key": s.key}
+                       for s in entry.signatures],
         "normalised": entry.normalised,
     }
 

@@ -23,6 +23,7 @@ if not THEME_DIR.is_dir():  # installed from a wheel
 SEARCH_SCRIPT = "fixdex-search.js"
 
 _ARTICLE = re.compile(r'<article class="md-content__inner md-typeset"')
+_HEADERLINK = '<a class="headerlink"'
 
 
 def choose_engine(option: str, entry_count: int) -> str:
@@ -32,8 +33,12 @@ def choose_engine(option: str, entry_count: int) -> str:
 
 
 def mark_indexable(html: str) -> str:
-    """Let Pagefind index the article only, not the theme's navigation and chrome."""
-    return _ARTICLE.sub('<article data-pagefind-body class="md-content__inner md-typeset"', html, count=1)
+    """Let Pagefind index the article only, not the theme's navigation and chrome.
+
+    The permalink signs after headings would otherwise end every result title with a pilcrow.
+    """
+    html = _ARTICLE.sub('<article data-pagefind-body class="md-content__inner md-typeset"', html, count=1)
+    return html.replace(_HEADERLINK, '<a data-pagefind-ignore="all" class="headerlink"')
 
 
 def run_pagefind(site_dir: Path) -> None:

@@ -13,7 +13,7 @@ The syntax (docs/matching.md is the user-facing copy):
 - A quote character (' " ` ‘ ’ “ ”) matches any quote character, or none;
   next to a placeholder it matches any quote character (it ends the value).
 - `{name}` matches text on one line, as little as possible. At the very end
-  of a signature it takes the rest of the line; followed only by punctuation
+  of a signature it takes the rest of the line, which may be empty; followed only by punctuation
   (`{version}.`) it ends where that punctuation is followed by a space, a
   separator or the end of the text.
 - `{name:int}` matches an integer, `{name:number}` a decimal number,
@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from fixdex.problems import Problem
@@ -38,13 +39,15 @@ QUOTE_REQUIRED = "['\"`‘’“”]"
 VALUE_END = "(?=[\\s,;:!?)\\]}>]|$)"
 # Characters with a meaning in Python or JS regular expressions; both accept them escaped.
 _SPECIAL = set("\\^$.|?*+()[]{}/")
+# Bounded repeats keep a search linear in the text: an unbounded non-greedy run tried
+# from every quote of a long log line is quadratic, and a paste can be a whole CI log.
 PLACEHOLDER_TYPES = {
-    "text": "[^\\n]+?",
-    "int": "[-+]?\\d+",
-    "number": "[-+]?\\d+(?:[.,]\\d+)*",
-    "word": "\\S+",
+    "text": "[^\\n]{1,300}?",
+    "int": "[-+]?\\d{1,30}",
+    "number": "[-+]?\\d{1,30}(?:[.,]\\d{1,30}){0,5}",
+    "word": "\\S{1,300}",
 }
-TRAILING_TEXT = "[^\\n]+"
+TRAILING_TEXT = "[^\\n]{0,500}"
 NAME_PATTERN = re.compile(r"^[a-z_][a-z0-9_]*$")
 # Below this many letters and digits of literal text a signature matches almost any error.
 MIN_LITERAL_CHARS = 10
@@ -83,10 +86,16 @@ class Signature:
     def names(self) -> list[str]:
         return [t.name for t in self.tokens if isinstance(t, Placeholder)]
 
-    @property
+    @cached_property
     def literal_chars(self) -> int:
         """Letters and digits in the literal parts: how specific the signature is."""
         return sum(ch.isalnum() for t in self.tokens if isinstance(t, str) for ch in t)
+
+    @cached_property
+    def key(self) -> str:
+        """The longest fixed word, lowercased: a text without it cannot match, so the regex is skipped."""
+        words = [w for t in self.tokens if isinstance(t, str) for w in re.findall(r"[A-Za-z0-9]+", t)]
+        return max(words, key=len, default="").lower()
 
     def compile(self) -> re.Pattern[str]:
         return re.compile(self.python, re.IGNORECASE)

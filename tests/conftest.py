@@ -60,6 +60,8 @@ def built_kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    protocol_version = "HTTP/1.0"  # one request per connection: nothing left open at shutdown
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
 
@@ -84,6 +86,7 @@ def serve() -> Iterator[Callable[[Path], str]]:
     yield start
     for server in servers:
         server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="session")

@@ -30,7 +30,7 @@ def test_entry_page_sections_tabs_and_copy(built_kb: Path, serve, page) -> None:
     assert fixed.is_visible() and not broken.is_visible()
     assert "body.strip()" in fixed.inner_text()
 
-    copy_buttons = page.locator("button.md-clipboard")
+    copy_buttons = page.get_by_role("button", name="Copy to clipboard")
     assert copy_buttons.count() >= 3  # message, stack trace, both code tabs
     path = screenshot(page, "entry-page")
     assert path.stat().st_size > 10_000
@@ -41,8 +41,8 @@ def test_entry_page_sections_tabs_and_copy(built_kb: Path, serve, page) -> None:
 def test_site_search_finds_an_entry_from_its_message(built_kb: Path, serve, page) -> None:
     base = serve(built_kb)
     page.goto(base)
-    page.locator("label.md-search__icon, label[for=__search]").first.click()
-    page.locator("input.md-search__input").fill("Expecting value")
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("Expecting value", delay=30)  # Material listens to key events
     first = page.locator(".md-search-result__item a").first
     first.wait_for(timeout=15_000)
     assert "errors/json-expecting-value/" in first.get_attribute("href")

@@ -2,7 +2,12 @@
  *
  * Pagefind's index is split into chunks: a query fetches only the chunks of its
  * own words, so the first result costs a few hundred kilobytes whatever the
- * size of the site. Everything loads on first use of the box, not with the page.
+ * size of the site. Nothing loads with the page; the engine starts loading when
+ * the search box gets focus.
+ *
+ * Material's own search stays mounted with an empty index (its keyboard handling,
+ * overlay and ?h= highlighting keep working); this script fills a second result
+ * list and answers the keys that Material would otherwise send to its own list.
  */
 (function () {
   "use strict";
@@ -10,7 +15,9 @@
   var configElement = document.getElementById("__config");
   var config = configElement ? JSON.parse(configElement.textContent) : {};
   var siteRoot = new URL((config.base || ".") + "/", location.href);
+  var highlight = (config.features || []).indexOf("search.highlight") >= 0;
   var engine = null;
+  var pending = Promise.resolve();
 
   function loadEngine() {
     if (!engine) {
@@ -23,17 +30,31 @@
     return engine;
   }
 
-  /* A pasted traceback is not a query: keep the words of its exception line and drop what
-   * no page contains (paths, numbers, addresses, colour codes). */
+  var EXCEPTION = /(?:^|[^\w.])((?:[A-Za-z_][\w]*\.)*[A-Za-z_]\w*(?:Error|Exception|Warning|Exit|Interrupt|NotFound|Timeout)):\s/g;
+
+  /* The line that names the error: the last "SomeError: message" in a traceback. Works on the
+   * text with its line breaks and on the same text flattened into one line (a text input drops
+   * line breaks), where it runs to the end of the text. */
+  function errorLine(text) {
+    var lines = text.split(/\r?\n/).map(function (l) { return l.trim(); }).filter(Boolean);
+    if (lines.length > 1) {
+      var named = lines.filter(function (l) { return /^(?:[A-Za-z_]\w*\.)*[A-Z]\w*:\s/.test(l); });
+      return named.length ? named[named.length - 1] : lines[lines.length - 1];
+    }
+    var start = -1;
+    var match;
+    EXCEPTION.lastIndex = 0;
+    while ((match = EXCEPTION.exec(text)) !== null) start = match.index + match[0].indexOf(match[1]);
+    return start >= 0 ? text.slice(start).trim() : text.trim();
+  }
+
+  /* A pasted traceback is not a query: keep the words of its error line and drop what no page
+   * contains (paths, numbers, addresses, colour codes). A short typed query goes to Pagefind as
+   * typed, numbers included. */
   function searchTerms(text) {
     var clean = text.replace(/\u001b\[[0-9;]*m/g, "");
-    var lines = clean.split(/\r?\n/).map(function (line) { return line.trim(); }).filter(Boolean);
-    var line = clean.trim();
-    if (lines.length > 1 || clean.length > 120) {
-      var errorLines = lines.filter(function (l) { return /^[\w.]*(Error|Exception|Warning|Exit|NotFound)\b/.test(l); });
-      line = errorLines.length ? errorLines[errorLines.length - 1] : lines[lines.length - 1];
-    }
-    var words = line
+    if (!/[\r\n]/.test(clean) && clean.length <= 60 && !new RegExp(EXCEPTION.source).test(" " + clean)) return clean.trim();
+    var words = errorLine(clean)
       .replace(/(?:[A-Za-z]:)?(?:[\\/][\w.@+-]+){2,}/g, " ")
       .replace(/\b0x[0-9a-f]+\b/gi, " ")
       .replace(/\b\d+(?:\.\d+)*\b/g, " ")
@@ -50,16 +71,22 @@
     return span.innerHTML;
   }
 
-  function render(box, query, results) {
+  function resultUrl(url, terms) {
+    var target = new URL(url, siteRoot);
+    if (highlight) target.searchParams.set("h", terms);
+    return target.href;
+  }
+
+  function render(box, terms, results) {
     var meta = box.querySelector(".md-search-result__meta");
     var list = box.querySelector(".md-search-result__list");
-    meta.textContent = query ? (results.length ? results.length + " matching entries" : "No matching entries") : "Type to search";
+    meta.textContent = terms ? (results.length ? results.length + " matching entries" : "No matching entries") : "Type to search";
     list.innerHTML = results.map(function (data) {
       var title = (data.meta && data.meta.title) || data.url;
       // Pagefind's excerpt is escaped page text with <mark> around the matched words
-      return '<li class="md-search-result__item"><a href="' + escapeText(data.url) + '" class="md-search-result__link" tabindex="-1">' +
-        '<article class="md-search-result__article md-typeset"><h1>' + escapeText(title) + "</h1><p>" + data.excerpt +
-        "</p></article></a></li>";
+      return '<li class="md-search-result__item"><a href="' + escapeText(resultUrl(data.url, terms)) +
+        '" class="md-search-result__link" tabindex="-1"><article class="md-search-result__article md-typeset"><h1>' +
+        escapeText(title) + "</h1><p>" + data.excerpt + "</p></article></a></li>";
     }).join("");
   }
 
@@ -80,18 +107,49 @@
     if (input.value === query) render(box, terms, top);
   }
 
+  /* A text input drops the line breaks of pasted text, and with them the line that names the
+   * error. Put that line into the box instead of the whole traceback. */
+  function onPaste(event) {
+    var text = event.clipboardData ? event.clipboardData.getData("text/plain") : "";
+    if (text.split(/\r?\n/).filter(function (l) { return l.trim(); }).length < 2) return;
+    event.preventDefault();
+    var line = errorLine(text.replace(/\u001b\[[0-9;]*m/g, ""));
+    var input = event.target;
+    if (!document.execCommand || !document.execCommand("insertText", false, line)) {
+      input.setRangeText(line, input.selectionStart, input.selectionEnd, "end");
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+  }
+
+  /* Enter and the arrow keys act on this result list; Material's handler (on window) would act
+   * on its own, empty one. Escape and Tab still reach Material, which closes the search. */
+  function onKey(event, input, box) {
+    if (event.key !== "Enter" && event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    if (event.key === "Enter" && event.target !== input) return; // a focused result link follows itself
+    event.stopPropagation();
+    event.preventDefault();
+    if (event.key === "Enter") {
+      pending.then(function () {
+        var first = box.querySelector("a");
+        if (first) first.click();
+      });
+      return;
+    }
+    var stops = [input].concat(Array.prototype.slice.call(box.querySelectorAll("a")));
+    var index = Math.max(0, stops.indexOf(document.activeElement));
+    stops[(index + stops.length + (event.key === "ArrowUp" ? -1 : 1)) % stops.length].focus();
+  }
+
   function mount() {
+    var dialog = document.querySelector(".md-search.fx-pagefind");
     var box = document.querySelector(".fx-search-results");
     var input = document.querySelector(".md-search__input");
-    if (!box || !input || input.dataset.fxSearch) return;
+    if (!dialog || !box || !input || input.dataset.fxSearch) return;
     input.dataset.fxSearch = "on";
-    input.addEventListener("input", function () { run(input, box); });
+    input.addEventListener("input", function () { pending = run(input, box); });
+    input.addEventListener("paste", onPaste);
     input.addEventListener("focus", function () { loadEngine(); }, { once: true });
-    input.form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var first = box.querySelector("a");
-      if (first) location.href = first.href;
-    });
+    dialog.addEventListener("keydown", function (event) { onKey(event, input, box); });
   }
 
   window.fixdexSearchTerms = searchTerms;

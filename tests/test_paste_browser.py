@@ -1,0 +1,88 @@
+"""The paste box, the redirects and Material's search in a real Chromium, on a real build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import DATA, run_mkdocs, screenshot
+
+# a Windows traceback with a log prefix, as pasted from a terminal
+TRACEBACK = (DATA / "match" / "gemini-traceback.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory, serve: Any) -> str:
+    kb = tmp_path_factory.mktemp("paste") / "kb"
+    shutil.copytree(DATA / "kb", kb)
+    for entry in (DATA / "match" / "entries").glob("*.yaml"):
+        shutil.copy(entry, kb / "entries" / entry.name)
+    # the repository's search separator, so the search test checks the real setting
+    config = (kb / "mkdocs.yml").read_text(encoding="utf-8")
+    repo_config = (Path(__file__).resolve().parent.parent / "mkdocs.yml").read_text(encoding="utf-8")
+    separator = next(line for line in repo_config.splitlines() if line.strip().startswith("separator:"))
+    config = config.replace("  - search\n", "  - search:\n      " + separator.strip() + "\n")
+    (kb / "mkdocs.yml").write_text(config, encoding="utf-8")
+    result = run_mkdocs(kb)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return serve(kb / "site")
+
+
+@pytest.mark.browser
+def test_paste_a_traceback_see_the_entry_and_follow_the_link(page: Any, site_url: str) -> None:
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(site_url)
+    assert not any("match-index" in url for url in requests), "the index must load on first use, not on page load"
+    page.fill("#fx-paste-input", TRACEBACK)
+    first = page.locator(".fx-paste-results li").first
+    first.wait_for(timeout=10_000)
+    assert first.get_attribute("data-entry") == "gemini-model-not-found"
+    assert "fx-confident" in (first.get_attribute("class") or "")
+    captures = first.locator(".fx-paste-captures").inner_text()
+    assert "your model: gemini-pro-vision" in captures
+    assert "your api version: v1beta" in captures
+    assert page.locator(".fx-paste-status").inner_text() == "Known error:"
+    screenshot(page, "paste-box-home")
+    first.locator("a").click()
+    page.wait_for_url("**/errors/gemini-model-not-found/")
+    assert page.locator("h1").inner_text().rstrip("¶") == "Gemini: model is not found for API version"
+    assert page.console_errors == [] and page.outside_requests == []
+
+
+@pytest.mark.browser
+def test_paste_page_results_as_you_type_and_no_match(page: Any, site_url: str) -> None:
+    page.goto(site_url + "paste/")
+    page.locator("#fx-paste-input").press_sequentially("ValueError: nothing we know about here", delay=5)
+    page.wait_for_function("document.querySelector('.fx-paste-status').textContent.startsWith('No ')")
+    assert page.locator(".fx-paste-results li.fx-confident").count() == 0
+    page.fill("#fx-paste-input", "AttributeError: 'Series' object has no attribute 'append'")
+    page.locator(".fx-paste-results li.fx-confident").wait_for(timeout=10_000)
+    assert page.locator(".fx-paste-results li").first.get_attribute("data-entry") == "pandas-append-removed"
+    assert "your kind: Series" in page.locator(".fx-paste-captures").first.inner_text()
+    screenshot(page, "paste-page")
+    assert page.console_errors == []
+
+
+@pytest.mark.browser
+def test_permalink_and_alias_redirect_keep_the_anchor(page: Any, site_url: str) -> None:
+    page.goto(site_url + "e/openai-model-does-not-exist/#causes-and-fixes")
+    page.wait_for_url("**/errors/openai-model-not-found/#causes-and-fixes")
+    page.goto(site_url + "errors/openai-model-does-not-exist/")
+    page.wait_for_url("**/errors/openai-model-not-found/")
+    assert page.locator("h1").inner_text().rstrip("¶") == "openai.NotFoundError: The model does not exist"
+
+
+@pytest.mark.browser
+def test_material_search_finds_an_entry_from_a_message_fragment(page: Any, site_url: str) -> None:
+    page.goto(site_url)
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("gemini-pro-vision is not found for API version", delay=10)  # Material listens to keys
+    results = page.locator(".md-search-result__item a")
+    results.first.wait_for(timeout=15_000)
+    hrefs = [results.nth(i).get_attribute("href") or "" for i in range(min(results.count(), 3))]
+    assert any("errors/gemini-model-not-found/" in href for href in hrefs), hrefs
+    screenshot(page, "material-search-fragment")
