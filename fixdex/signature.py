@@ -241,21 +241,57 @@ def signature_problems(text: str, messages: Sequence[str]) -> list[tuple[str, st
     return found
 
 
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def required_words(signature: Signature) -> set[str]:
+    """Whole words of the fixed text: every text the signature matches contains each of them.
+
+    A word at either edge of a fixed part may be the tail or head of a longer
+    word: next to a placeholder (`{name}_ec` matches `parser_ec`) or at the ends,
+    since signatures are searched, not anchored (`ConnectionPool` is inside
+    `HTTPSConnectionPool`). Such words do not count.
+    """
+    words: set[str] = set()
+    for token in signature.tokens:
+        if not isinstance(token, str):
+            continue
+        text = token.lower()
+        for found in _WORD.finditer(text):
+            if found.start() > 0 and found.end() < len(text):
+                words.add(found.group())
+    return words
+
+
 def check_signatures(entries: Sequence[object], root: Path) -> list[Problem]:
     """`fixdex check` rule: every signature compiles, matches its own entry, is specific,
     and does not also match another entry's message (which would make the matcher
-    confidently name the wrong entry)."""
+    confidently name the wrong entry).
+
+    Messages are indexed by word, so each signature is tried only against the
+    messages that hold its rarest fixed word: linear in the number of entries.
+    """
     problems: list[Problem] = []
     loaded = [(item.entry, item.document, item.path) for item in entries]  # type: ignore[attr-defined]
-    for entry, document, _path in loaded:
+    postings: dict[str, set[int]] = {}
+    for position, (entry, _document, _path) in enumerate(loaded):
+        for message in entry.messages:
+            for word in _WORD.findall(message.lower()):
+                postings.setdefault(word, set()).add(position)
+    everyone = set(range(len(loaded)))
+    for position, (entry, document, _path) in enumerate(loaded):
         for index, text in enumerate(entry.signatures):
             found = signature_problems(text, entry.messages)
             for message, hint in found:
                 problems.append(document.problem(("signatures", index), message, hint))
             if found:
                 continue
-            pattern = compile_signature(text).compile()
-            for other, _document, other_path in loaded:
+            signature = compile_signature(text)
+            pattern = signature.compile()
+            words = required_words(signature)
+            candidates = min((postings.get(word, set()) for word in words), key=len) if words else everyone
+            for other_position in sorted(candidates - {position}):
+                other, _document, other_path = loaded[other_position]
                 if other.id == entry.id:
                     continue
                 clash = next((m for m in other.messages if pattern.search(m)), None)
