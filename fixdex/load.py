@@ -104,13 +104,21 @@ def read_yaml(path: Path, display: str | None = None) -> tuple[Document | None, 
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:omap"}
 
 
-def _build(node: yaml.Node, path: FieldPath, doc: Document, problems: list[Problem], constructor: yaml.SafeLoader) -> Any:
+def _build(
+    node: yaml.Node, path: FieldPath, doc: Document, problems: list[Problem], constructor: yaml.SafeLoader
+) -> Any:
     doc.values[path] = _mark(node)
     if isinstance(node, yaml.CollectionNode) and node.tag not in _PLAIN_TAGS:
         doc.invalid.add(path)
-        problems.append(Problem(doc.path, *_mark(node), format_path(path),
-                                f"could not determine a constructor for the tag {node.tag!r}",
-                                "entries are plain YAML: remove the tag"))
+        problems.append(
+            Problem(
+                doc.path,
+                *_mark(node),
+                format_path(path),
+                f"could not determine a constructor for the tag {node.tag!r}",
+                "entries are plain YAML: remove the tag",
+            )
+        )
         return None
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
@@ -122,8 +130,13 @@ def _build(node: yaml.Node, path: FieldPath, doc: Document, problems: list[Probl
             if key in result:
                 first = doc.keys[child]
                 problems.append(
-                    Problem(doc.path, *_mark(key_node), format_path(child),
-                            f"duplicate key (first set at line {first[0]})", "remove one of them")
+                    Problem(
+                        doc.path,
+                        *_mark(key_node),
+                        format_path(child),
+                        f"duplicate key (first set at line {first[0]})",
+                        "remove one of them",
+                    )
                 )
                 continue
             doc.keys[child] = _mark(key_node)
@@ -136,8 +149,15 @@ def _build(node: yaml.Node, path: FieldPath, doc: Document, problems: list[Probl
     except (ValueError, yaml.YAMLError) as error:
         # e.g. 2026-13-01 looks like a date but is none; keep the text, report once
         doc.invalid.add(path)
-        problems.append(Problem(doc.path, *_mark(node), format_path(path), f"invalid value {node.value!r}: {error}",
-                                "write dates as YYYY-MM-DD" if "month" in str(error) or "day" in str(error) else None))
+        problems.append(
+            Problem(
+                doc.path,
+                *_mark(node),
+                format_path(path),
+                f"invalid value {node.value!r}: {error}",
+                "write dates as YYYY-MM-DD" if "month" in str(error) or "day" in str(error) else None,
+            )
+        )
         return node.value
 
 
@@ -231,8 +251,13 @@ def load_entries(paths: Iterable[Path], *, root: Path | None = None) -> LoadResu
         if entry is None:
             continue
         if entry.id != file.stem:
-            problems.append(document.problem(("id",), f"id {entry.id!r} does not match the file name {file.name!r}",
-                                             f"rename the file to {entry.id}.yaml or set id: {file.stem}"))
+            problems.append(
+                document.problem(
+                    ("id",),
+                    f"id {entry.id!r} does not match the file name {file.name!r}",
+                    f"rename the file to {entry.id}.yaml or set id: {file.stem}",
+                )
+            )
         loaded.append(LoadedEntry(entry, document))
     # A file checked on its own may relate to its neighbours: they count as existing.
     neighbours = {p.stem for folder in {f.parent for f in entry_files(paths)} for p in folder.glob("*.yaml")}
@@ -256,7 +281,9 @@ def check_collection(loaded: list[LoadedEntry], other_ids: Iterable[str] = ()) -
     for item in sorted(loaded, key=lambda i: Path(i.path).stem != i.entry.id):
         first = owner.setdefault(item.entry.id, item)
         if first is not item:
-            problems.append(item.document.problem(("id",), f"duplicate id {item.entry.id!r}, also used by {first.path}"))
+            problems.append(
+                item.document.problem(("id",), f"duplicate id {item.entry.id!r}, also used by {first.path}")
+            )
     holders: dict[str, list[tuple[LoadedEntry, int]]] = {}
     for item in loaded:
         for index, alias in enumerate(item.entry.aliases):
@@ -272,7 +299,9 @@ def check_collection(loaded: list[LoadedEntry], other_ids: Iterable[str] = ()) -
         if len(places) > 1:
             for item, index in places:
                 elsewhere = ", ".join(other.path for other, _ in places if other is not item)
-                problems.append(item.document.problem(("aliases", index), f"alias {alias!r} is also an alias in {elsewhere}"))
+                problems.append(
+                    item.document.problem(("aliases", index), f"alias {alias!r} is also an alias in {elsewhere}")
+                )
     ids = sorted(owner)
     neighbours = set(other_ids) - set(owner)
     for item in loaded:
@@ -286,5 +315,7 @@ def check_collection(loaded: list[LoadedEntry], other_ids: Iterable[str] = ()) -
                 else:
                     close = difflib.get_close_matches(related, ids, n=1)
                     hint = f"did you mean {close[0]!r}?" if close else None
-                problems.append(item.document.problem(("related", index), f"related entry {related!r} does not exist", hint))
+                problems.append(
+                    item.document.problem(("related", index), f"related entry {related!r} does not exist", hint)
+                )
     return problems

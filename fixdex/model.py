@@ -29,9 +29,7 @@ def _check_specifier(value: str) -> str:
     try:
         SpecifierSet(value)
     except InvalidSpecifier:
-        raise ValueError(
-            f"invalid PEP 440 version specifier {value!r} (write e.g. '>=2.0,<3')"
-        ) from None
+        raise ValueError(f"invalid PEP 440 version specifier {value!r} (write e.g. '>=2.0,<3')") from None
     return value
 
 
@@ -57,8 +55,12 @@ def _check_one_paragraph(value: str) -> str:
 
 Text = Annotated[str, Field(min_length=1)]
 Markdown = Annotated[str, Field(min_length=1, description="Markdown text.")]
-Specifier = Annotated[str, AfterValidator(_check_specifier), Field(description="PEP 440 version specifier, e.g. '>=2.0,<3'.")]
-VersionString = Annotated[str, AfterValidator(_check_version), Field(description="PEP 440 version, quoted, e.g. '2.2.3'.")]
+Specifier = Annotated[
+    str, AfterValidator(_check_specifier), Field(description="PEP 440 version specifier, e.g. '>=2.0,<3'.")
+]
+VersionString = Annotated[
+    str, AfterValidator(_check_version), Field(description="PEP 440 version, quoted, e.g. '2.2.3'.")
+]
 EntryId = Annotated[str, Field(pattern=ID_PATTERN, description="Lowercase words joined by hyphens.")]
 Url = Annotated[str, AfterValidator(_check_url)]
 

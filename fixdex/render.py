@@ -266,8 +266,12 @@ def render_browse(entries: Sequence[Entry], options: RenderOptions, env: jinja2.
     for axis, axis_groups in groups.items():
         for group in axis_groups:
             links = [_link(e, group.path) for e in group.entries]
-            context = {"group": group, "axis_title": AXIS_TITLES[axis], "entries": links,
-                       "browse_url": _rel(f"{BROWSE_DIR}/index.md", group.path)}
+            context = {
+                "group": group,
+                "axis_title": AXIS_TITLES[axis],
+                "entries": links,
+                "browse_url": _rel(f"{BROWSE_DIR}/index.md", group.path),
+            }
             pages.append(Page(group.path, _render(group_template, context, group.path), "browse"))
     index_path = f"{BROWSE_DIR}/index.md"
     overview = {
@@ -275,13 +279,17 @@ def render_browse(entries: Sequence[Entry], options: RenderOptions, env: jinja2.
         for axis, axis_groups in groups.items()
     }
     context = {"overview": overview, "axis_titles": AXIS_TITLES, "total": len(entries)}
-    pages.append(Page(index_path, _render(env.get_template("browse/index.md.j2"), context, index_path), "browse", in_nav=True))
+    pages.append(
+        Page(index_path, _render(env.get_template("browse/index.md.j2"), context, index_path), "browse", in_nav=True)
+    )
     latest = sorted(entries, key=lambda e: (e.updated, e.id), reverse=True)[:10]
     severity_counts = Counter(e.severity for e in entries)
     context = {
         "total": len(entries),
         "counts": {axis: len(g) for axis, g in groups.items()},
-        "severity_counts": [(s, severity_counts.get(s, 0), _rel(f"{BROWSE_DIR}/severity/{s}.md", "index.md")) for s in SEVERITIES],
+        "severity_counts": [
+            (s, severity_counts.get(s, 0), _rel(f"{BROWSE_DIR}/severity/{s}.md", "index.md")) for s in SEVERITIES
+        ],
         "latest": [_link(e, "index.md") for e in latest],
         "browse_url": _rel(index_path, "index.md"),
         "site_name": options.site_name,

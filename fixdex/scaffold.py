@@ -83,14 +83,17 @@ updated: {today}
 
 def write_entry_skeleton(entry_id: str, entries_dir: Path, *, today: dt.date | None = None) -> Path:
     if not re.match(ID_PATTERN, entry_id):
-        raise ValueError(f"{entry_id!r} is not a valid id: use lowercase words joined by hyphens, e.g. pandas-append-removed")
+        raise ValueError(
+            f"{entry_id!r} is not a valid id: use lowercase words joined by hyphens, e.g. pandas-append-removed"
+        )
     path = entries_dir / f"{entry_id}.yaml"
     if path.exists():
         raise FileExistsError(f"{path} already exists")
     schema = _schema_reference(entries_dir)
     entries_dir.mkdir(parents=True, exist_ok=True)
-    path.write_text(SKELETON.format(id=entry_id, today=(today or dt.date.today()).isoformat(), schema=schema),
-                    encoding="utf-8")
+    path.write_text(
+        SKELETON.format(id=entry_id, today=(today or dt.date.today()).isoformat(), schema=schema), encoding="utf-8"
+    )
     return path
 
 

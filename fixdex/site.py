@@ -73,7 +73,9 @@ def load_site(
 ) -> Site:
     entries_dir = entries_dir or root / "entries"
     if not entries_dir.is_dir():
-        raise SiteError(f"{entries_dir}: entries folder not found (set `entries:` under the fixdex plugin in mkdocs.yml)")
+        raise SiteError(
+            f"{entries_dir}: entries folder not found (set `entries:` under the fixdex plugin in mkdocs.yml)"
+        )
     result = check([entries_dir], root)
     if result.problems:
         raise SiteError(format_report(result.problems))
@@ -103,7 +105,6 @@ def load_site(
     if problems:
         raise SiteError("\n".join(problems))
     return site
-
 
 
 def load_site_for(config: Any, options: Any) -> Site:

@@ -12,9 +12,19 @@ from tests.conftest import run_mkdocs
 
 ENTRY = "errors/json-expecting-value/index.html"
 SECTIONS = [
-    "What this error means", "Stack trace", "Quick fix", "Why it happens", "Detection",
-    "Causes and fixes", "Code: broken vs fixed", "Workaround", "Prevention", "Versions",
-    "Verification", "References", "Community notes",
+    "What this error means",
+    "Stack trace",
+    "Quick fix",
+    "Why it happens",
+    "Detection",
+    "Causes and fixes",
+    "Code: broken vs fixed",
+    "Workaround",
+    "Prevention",
+    "Versions",
+    "Verification",
+    "References",
+    "Community notes",
 ]
 
 
@@ -25,7 +35,7 @@ def read(site: Path, path: str) -> str:
 def test_entry_page_has_every_section_in_order(built_kb: Path) -> None:
     html = read(built_kb, ENTRY)
     positions = [html.find(f">{title}<") for title in SECTIONS]
-    assert all(p > 0 for p in positions), dict(zip(SECTIONS, positions))
+    assert all(p > 0 for p in positions), dict(zip(SECTIONS, positions, strict=True))
     assert positions == sorted(positions), "sections are out of order"
 
 
@@ -34,16 +44,18 @@ def test_entry_page_badges_and_code_tabs(built_kb: Path) -> None:
     assert re.search(r'class="fx-badge fx-severity fx-severity-medium"[^>]*>Medium severity<', html)
     assert 'class="fx-badge fx-difficulty fx-difficulty-beginner">Beginner<' in html
     assert "Fix: 5–20 min" in html
-    assert '>ValueError</a>' in html
+    assert ">ValueError</a>" in html
     assert html.count('class="tabbed-set tabbed-alternate"') == 1
     assert ">Broken: raises the error<" in html and ">Fixed: works<" in html
     assert "json.loads(body) if body.strip() else None" not in html  # highlighted, so split in spans
-    assert "body</span><span class=\"o\">.</span><span class=\"n\">strip" in html
+    assert 'body</span><span class="o">.</span><span class="n">strip' in html
 
 
 def test_entry_page_search_engine_tags(built_kb: Path) -> None:
     html = read(built_kb, ENTRY)
-    assert "<title>JSONDecodeError: Expecting value — check the body is JSON before decoding it - Test KB</title>" in html
+    assert (
+        "<title>JSONDecodeError: Expecting value — check the body is JSON before decoding it - Test KB</title>" in html
+    )
     assert '<link rel="canonical" href="https://kb.example.test/errors/json-expecting-value/">' in html
     description = re.search(r'<meta name="description" content="([^"]*)"', html)
     assert description and description.group(1).startswith("Python's json module was asked to decode text")
@@ -92,7 +104,7 @@ def test_browse_pages(built_kb: Path) -> None:
 def test_entries_stay_out_of_the_sidebar(built_kb: Path) -> None:
     """An entry page's size must not grow with the number of entries: no entry links in the nav."""
     html = read(built_kb, ENTRY)
-    nav = html[html.find('<nav class="md-nav md-nav--primary"'):html.find("</nav>", html.find('md-nav--primary'))]
+    nav = html[html.find('<nav class="md-nav md-nav--primary"') : html.find("</nav>", html.find("md-nav--primary"))]
     assert "json-expecting-value" not in nav and "fixture-second-error" not in nav
 
 
@@ -107,7 +119,9 @@ def test_bad_entry_stops_the_build_and_writes_nothing(make_kb, tmp_path: Path) -
     kb = make_kb(Path("tests/data/bad/unknown-field.yaml"))
     result = run_mkdocs(kb)
     assert result.returncode != 0
-    assert "entries/unknown-field.yaml:14:1: error: dificulty: unknown field (did you mean `difficulty`?)" in result.stderr
+    assert (
+        "entries/unknown-field.yaml:14:1: error: dificulty: unknown field (did you mean `difficulty`?)" in result.stderr
+    )
     assert not (kb / "site").exists()
 
 
@@ -116,7 +130,9 @@ def test_a_team_overrides_a_template(make_kb, template: str) -> None:
     kb = make_kb()
     (kb / "templates").mkdir()
     (kb / "templates" / "partials").mkdir()
-    (kb / "templates" / "partials" / "notes.md.j2").write_text("## Ask the platform team { #community-notes }\n\nPing #platform.\n")
+    (kb / "templates" / "partials" / "notes.md.j2").write_text(
+        "## Ask the platform team { #community-notes }\n\nPing #platform.\n"
+    )
     result = run_mkdocs(kb)
     assert result.returncode == 0, result.stderr
     html = (kb / "site" / ENTRY).read_text()

@@ -39,7 +39,9 @@ def problems(request: pytest.FixtureRequest) -> list:
 
 
 @pytest.mark.parametrize(("name", "line", "column", "field", "message"), EXPECTED, ids=[e[0] for e in EXPECTED])
-def test_each_kind_of_problem_is_located(problems: list, name: str, line: int, column: int, field: str, message: str) -> None:
+def test_each_kind_of_problem_is_located(
+    problems: list, name: str, line: int, column: int, field: str, message: str
+) -> None:
     path = f"{BAD}/{name}.yaml"
     found = [p for p in problems if p.path == path and p.field == field and p.message.startswith(message)]
     assert found, f"no problem {field}: {message} in {path}; got:\n" + "\n".join(map(str, problems))
@@ -60,7 +62,9 @@ def test_every_broken_file_is_reported() -> None:
 
 def test_check_command_prints_the_whole_report_and_fails() -> None:
     """`fixdex check` on the bad folder prints exactly the reviewed report (tests/data/bad/expected.txt)."""
-    result = subprocess.run([sys.executable, "-m", "fixdex", "check", str(BAD)], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "fixdex", "check", str(BAD)], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 1
     assert result.stdout == (ROOT / BAD / "expected.txt").read_text()
     for line in result.stdout.splitlines()[:-1]:
@@ -78,6 +82,8 @@ def test_only_safe_yaml_is_loaded(tmp_path: Path) -> None:
 
 
 def test_real_catalogue_passes() -> None:
-    result = subprocess.run([sys.executable, "-m", "fixdex", "check", "entries"], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "fixdex", "check", "entries"], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout
     assert result.stdout.startswith("check passed: ")
