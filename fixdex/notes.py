@@ -723,14 +723,14 @@ THEME_OVERRIDES = Path(__file__).resolve().parent / "theme_overrides"
 GISCUS_REQUIRED = ("repo", "repo_id", "category", "category_id")
 
 
-def comments_theme_dir(giscus: Any) -> Path | None:
-    """The theme folder holding the giscus `partials/comments.html`, or None when comments are off.
+def comments_theme_dir(giscus: Any) -> Path:
+    """The plugin's theme folder, after checking the giscus settings when there are any.
 
-    Comments are off unless mkdocs.yml sets `extra: giscus:`; off means the
-    partial is not even on the theme path, so pages make no request for them.
+    Comments are off unless mkdocs.yml sets `extra: giscus:`; then the
+    comments partial renders nothing, so pages make no request for them.
     """
     if not giscus:
-        return None
+        return THEME_OVERRIDES
     if not isinstance(giscus, dict):
         raise ValueError("extra.giscus: expected a mapping with repo, repo_id, category and category_id "
                          "(copy them from https://giscus.app)")

@@ -48,3 +48,18 @@ def test_site_search_finds_an_entry_from_its_message(built_kb: Path, serve, page
     assert "errors/json-expecting-value/" in first.get_attribute("href")
     screenshot(page, "search-results")
     assert page.console_errors == []
+
+
+def test_a_github_repository_costs_no_request_to_github(make_kb, serve, page) -> None:
+    """Material asks GitHub's API for stars on every page; our source partial does not."""
+    from tests.conftest import run_mkdocs
+
+    kb = make_kb()
+    config = kb / "mkdocs.yml"
+    config.write_text(config.read_text().replace("https://git.example.test/team/kb", "https://github.com/example/kb"))
+    assert run_mkdocs(kb).returncode == 0
+    page.goto(serve(kb / "site") + "errors/json-expecting-value/")
+    page.wait_for_timeout(1500)
+    assert page.locator("a.md-source").get_attribute("href") == "https://github.com/example/kb"
+    assert page.outside_requests == []
+    assert page.console_errors == []
