@@ -60,6 +60,6 @@ def test_a_github_repository_costs_no_request_to_github(make_kb, serve, page) ->
     assert run_mkdocs(kb).returncode == 0
     page.goto(serve(kb / "site") + "errors/json-expecting-value/")
     page.wait_for_timeout(1500)
-    assert page.locator("a.md-source").get_attribute("href") == "https://github.com/example/kb"
+    assert page.locator("a.md-source").first.get_attribute("href") == "https://github.com/example/kb"
     assert page.outside_requests == []
     assert page.console_errors == []
