@@ -243,7 +243,7 @@ def entry_context(entry: Entry, path: str, by_id: Mapping[str, Entry], options: 
         "stale": stale,
         "related": [_link(by_id[r], path) for r in entry.related if r in by_id],
         "notes": [],
-        "notes_empty_text": "No notes yet.",
+        "notes_empty_text": "No community notes yet.",
         "add_note_url": "",
         "record": None,
         "retired": [],

@@ -53,7 +53,7 @@ def test_approved_notes_show_newest_first_with_author_date_and_versions(noted_si
     assert ('<a href="https://requests.readthedocs.io/en/latest/user/advanced/#proxies" '
             'rel="nofollow ugc noopener">requests proxies</a>') in section
     assert "data-fixdex-notes" not in section  # the placeholder was filled
-    assert "No notes yet" not in section
+    assert "No community notes yet" not in section
     assert ('href="https://git.example.test/team/kb/issues/new?template=note.yml&amp;title=Note%3A%20json-expecting-'
             'value&amp;entry=json-expecting-value&amp;page=https%3A%2F%2Fkb.example.test%2Ferrors%2Fjson-expecting-'
             'value%2F" rel="nofollow">Add a note</a>') in section
@@ -61,8 +61,8 @@ def test_approved_notes_show_newest_first_with_author_date_and_versions(noted_si
 
 def test_entry_without_notes_shows_the_empty_state(noted_site: Path) -> None:
     section = notes_section((noted_site / OTHER).read_text(encoding="utf-8"))
-    assert ('<div class="fx-notes fx-notes-empty">\n<p>No notes yet. Be the first to share a version-specific fix '
-            'or tip.</p>\n</div>') in section
+    assert ('<div class="fx-notes fx-notes-empty">\n<p>No community notes yet. Hit this error in a setup the entry '
+            'does not cover? Tell others what fixed it.</p>\n</div>') in section
     assert "entry=fixture-second-error&amp;page=" in section and ">Add a note</a>" in section
     assert "fx-note\"" not in section and "<article" not in section
 
@@ -127,7 +127,7 @@ def test_issue_body_to_page_end_to_end(tmp_path: Path) -> None:
     path = "notes/json-expecting-value/2026-11-20-octo-cat.yaml"
     assert imported.stdout.startswith(f"wrote {path} (status: pending)")
     pending = notes_section((build(kb) / ENTRY).read_text(encoding="utf-8"))
-    assert "NO_PROXY" not in pending and "No notes yet." in pending
+    assert "NO_PROXY" not in pending and "No community notes yet." in pending
 
     approved = fixdex(kb, "notes", "approve", path)
     assert approved.returncode == 0, approved.stderr
@@ -242,6 +242,6 @@ def test_notes_and_empty_state_in_a_browser(noted_site: Path, serve, page) -> No
     assert page.get_by_role("link", name="Add a note").is_visible()
     screenshot(page, "notes-approved")
     page.goto(base + "errors/fixture-second-error/")
-    assert page.get_by_text("No notes yet. Be the first to share a version-specific fix or tip.").is_visible()
+    assert page.get_by_text("No community notes yet. Hit this error in a setup the entry does not cover? Tell others what fixed it.").is_visible()
     assert page.outside_requests == []
     assert page.console_errors == []

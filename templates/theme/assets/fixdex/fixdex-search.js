@@ -22,7 +22,10 @@
   function loadEngine() {
     if (!engine) {
       engine = import(new URL("pagefind/pagefind.js", siteRoot).href).then(function (pagefind) {
-        return pagefind.options({ baseUrl: siteRoot.pathname, excerptLength: 22 }).then(function () {
+        // Pagefind reads the last word as a prefix; error titles hold numbers and identifiers, so a
+        // word that matches exactly ("parser 42") must outrank longer ones ("parser 422")
+        var ranking = { termSimilarity: 10 };
+        return pagefind.options({ baseUrl: siteRoot.pathname, excerptLength: 22, ranking: ranking }).then(function () {
           return pagefind;
         });
       });
