@@ -242,6 +242,7 @@ def test_notes_and_empty_state_in_a_browser(noted_site: Path, serve, page) -> No
     assert page.get_by_role("link", name="Add a note").is_visible()
     screenshot(page, "notes-approved")
     page.goto(base + "errors/fixture-second-error/")
-    assert page.get_by_text("No community notes yet. Hit this error in a setup the entry does not cover? Tell others what fixed it.").is_visible()
+    empty = "No community notes yet. Hit this error in a setup the entry does not cover? Tell others what fixed it."
+    assert page.get_by_text(empty).is_visible()
     assert page.outside_requests == []
     assert page.console_errors == []
