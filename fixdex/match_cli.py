@@ -78,7 +78,8 @@ def explain_text(entry: dict[str, Any], url: str, width: int = 80) -> str:
         blocks = [b for b in text.strip().split("\n\n") if b.strip()]
         wrapped = []
         for block in blocks:
-            if block.lstrip().startswith(("```", "- ", "* ", "1. ")) or "\n    " in block:
+            # lists, tables, code and indented blocks keep their lines; prose is re-wrapped
+            if block.lstrip().startswith(("```", "- ", "* ", "1. ", "|")) or "\n    " in block:
                 wrapped.append(textwrap.indent(block, indent))
             else:
                 wrapped.append(textwrap.fill(" ".join(block.split()), width, initial_indent=indent,
