@@ -98,7 +98,9 @@ def shard_records(records: list[dict[str, Any]], site_url: str = "", shard_bytes
         file = f"match/{number}.json"
         text = _dump({"format": INDEX_FORMAT, "entries": group})
         assets[f"{API_DIR}/{file}"] = text
-        manifest.append({"file": file, "exceptions": sorted(names), "entries": len(group),
+        # a shard also answers to the names its entries' other wordings show
+        also = {name for record in group for name in record.get("exceptions", [])}
+        manifest.append({"file": file, "exceptions": sorted(set(names) | also), "entries": len(group),
                          "bytes": len(text.encode("utf-8"))})
     assets[MATCH_INDEX] = _dump({"format": INDEX_FORMAT, "site_url": site_url, "shards": manifest})
     return assets

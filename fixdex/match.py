@@ -93,6 +93,9 @@ class IndexEntry:
     exception: str
     signatures: list[Signature]
     normalised: list[str]  # normalised message and variants, for the fuzzy step
+    # Exception names the message and variants show (older versions raise other types: a
+    # paste naming one of them agrees with the entry as much as one naming `exception`)
+    exceptions: list[str] = field(default_factory=list)
 
     @cached_property
     def exception_name(self) -> str:
@@ -193,7 +196,7 @@ def round4(value: float) -> float:
 
 def _exception_agreement(entry: IndexEntry, names: Sequence[str], text: str) -> str:
     """Whether the paste names this entry's exception ("match"), another one ("other"), or none."""
-    if entry.exception in text or entry.exception_name in names:
+    if entry.exception in text or entry.exception_name in names or any(n in names for n in entry.exceptions):
         return "match"
     return "other" if names else "absent"
 
@@ -300,6 +303,7 @@ def index_entry_from(entry: Any, url: str) -> IndexEntry:
         exception=entry.exception,
         signatures=[compile_signature(s) for s in entry.signatures],
         normalised=[normalise(m) for m in entry.messages],
+        exceptions=sorted(set(exception_names("\n".join(entry.messages)))),
     )
 
 
@@ -319,6 +323,7 @@ def index_record(entry: IndexEntry) -> dict[str, Any]:
         "signatures": [{"text": s.text, "js": s.javascript, "literal": s.literal_chars, "key": s.key}
                        for s in entry.signatures],
         "normalised": entry.normalised,
+        "exceptions": entry.exceptions,
     }
 
 
@@ -326,7 +331,8 @@ def index_from_records(records: Iterable[dict[str, Any]], base_url: str = "") ->
     return MatchIndex(
         [
             IndexEntry(r["id"], r["title"], r["url"], r["exception"],
-                       [compile_signature(s["text"]) for s in r["signatures"]], list(r["normalised"]))
+                       [compile_signature(s["text"]) for s in r["signatures"]], list(r["normalised"]),
+                       list(r.get("exceptions", [])))
             for r in records
         ],
         base_url=base_url,

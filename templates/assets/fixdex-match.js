@@ -151,6 +151,8 @@
 
   function agreementOf(entry, names, text) {
     if (text.indexOf(entry.exception) >= 0 || names.indexOf(exceptionName(entry)) >= 0) return "match";
+    var also = entry.exceptions || [];  // names the message and variants show (other versions)
+    for (var i = 0; i < also.length; i++) if (names.indexOf(also[i]) >= 0) return "match";
     return names.length ? "other" : "absent";
   }
 
