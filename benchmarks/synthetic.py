@@ -61,7 +61,7 @@ EXCEPTIONS = [
     ("ValueError", "invalid literal for {name}() with base {number}: '{value}'"),
     ("KeyError", "'{name}' not found in {module} settings"),
     ("RuntimeError", "{name} cannot be called while {module} is {state}"),
-    ("ConnectionError", "{module} could not reach {host}:{number} after {count} retries"),
+    ("ConnectionError", "{module} could not reach {host}:{number} for {name} after {count} retries"),
     ("PermissionError", "[Errno 13] Permission denied: '/var/lib/{module}/{name}'"),
     ("TimeoutError", "{module} timed out after {number} seconds waiting for {name}"),
     ("OSError", "{module}: shared library lib{name}.so.{number} cannot be opened"),
@@ -110,11 +110,11 @@ def _entry(index: int, total: int, rng: random.Random) -> dict[str, object]:
         "exception": exc,
         "message": message,
         "variants": [
-            message.replace(slots["name"], f"{other}_{letters}"),
+            message.replace(str(slots["name"]), f"{other}_{letters}"),
             f"{pkg}.errors.{exc}: {template.format(**slots)}",
         ],
         # the varying part is the word; the index keeps each signature to its own entry
-        "signatures": [message.replace(slots["name"], "{name}_" + letters)],
+        "signatures": [message.replace(str(slots["name"]), "{name}_" + letters)],
         "severity": rng.choice(["low", "medium", "high", "critical"]),
         "category": exc,
         "difficulty": rng.choice(["beginner", "intermediate", "advanced"]),

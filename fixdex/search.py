@@ -41,9 +41,27 @@ def mark_indexable(html: str) -> str:
     return html.replace(_HEADERLINK, '<a data-pagefind-ignore="all" class="headerlink"')
 
 
+# Parts of an entry page that repeat what the page says elsewhere (badges, the stack trace around
+# the message, versions) or name other entries (related links, tags): indexed, they make a query
+# match the wrong page and every common word's index chunk larger.
+NOT_INDEXED = (
+    ".fx-badges",
+    "[data-pagefind-body] > .highlight",
+    ".fx-versions",
+    ".fx-verified",
+    ".fx-not-reproduced",
+    "ul > li > a[href^='../']",
+    ".fx-tags",
+    ".fx-notes-empty",
+    ".fx-add-note-pr",
+)
+
+
 def run_pagefind(site_dir: Path) -> None:
     """Index the built site; the bundle lands in SITE/pagefind/."""
     command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", "pagefind", "--silent"]
+    for selector in NOT_INDEXED:
+        command += ["--exclude-selectors", selector]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f"pagefind failed ({' '.join(command)}):\n{result.stdout}{result.stderr}")

@@ -97,6 +97,12 @@
     var query = input.value;
     var terms = searchTerms(query);
     if (!terms) { render(box, "", []); return; }
+    // Pagefind reads the last word as a prefix, and a one-letter prefix fetches the index chunks
+    // of every word with that letter: wait for the second letter
+    if (/(^|\s)\S$/.test(terms)) {
+      terms = terms.replace(/\s*\S$/, "");
+      if (!terms) return;
+    }
     var pagefind = await loadEngine();
     var search = await pagefind.debouncedSearch(terms, {}, 40);
     if (search === null) return; // a newer keystroke replaced this query
