@@ -30,13 +30,38 @@ except AttributeError:  # pragma: no cover
 
 @dataclass
 class Document:
-    """A parsed YAML file: plain data plus where each part of it stands."""
+    """A parsed YAML file: plain data plus where each part of it stands.
+
+    Positions are worked out only when a problem needs one: a clean file never
+    pays for them (see read_yaml).
+    """
 
     path: str
     data: Any
-    values: dict[FieldPath, Position] = field(default_factory=dict)
-    keys: dict[FieldPath, Position] = field(default_factory=dict)
+    text: str | None = None  # the source, to find positions in on demand
     invalid: set[FieldPath] = field(default_factory=set)  # already reported while parsing
+    _values: dict[FieldPath, Position] | None = None
+    _keys: dict[FieldPath, Position] | None = None
+
+    @property
+    def values(self) -> dict[FieldPath, Position]:
+        self._find_positions()
+        assert self._values is not None
+        return self._values
+
+    @property
+    def keys(self) -> dict[FieldPath, Position]:
+        self._find_positions()
+        assert self._keys is not None
+        return self._keys
+
+    def _find_positions(self) -> None:
+        if self._values is not None:
+            return
+        self._values, self._keys = {}, {}
+        node = yaml.compose(self.text, Loader=_SafeLoader) if self.text else None
+        if node is not None:
+            _build(node, (), self, [], yaml.SafeLoader(""))
 
     def locate(self, path: FieldPath, *, key: bool = False) -> Position:
         """Position of the deepest existing part of `path` (the key itself when asked)."""
@@ -51,6 +76,23 @@ class Document:
     def problem(self, path: FieldPath, message: str, hint: str | None = None, *, key: bool = False) -> Problem:
         line, column = self.locate(path, key=key)
         return Problem(self.path, line, column, format_path(path), message, hint)
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+class _SlowPath(Exception):
+    """The fast loader met something the slow path reports with its position."""
+
+
+class _FastLoader(_SafeLoader):  # type: ignore[valid-type,misc]
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[str] = set()
+        for key_node, _value in node.value:
+            if key_node.tag != _STR_TAG or key_node.value in seen:
+                raise _SlowPath  # duplicate or non-text key: reported, located, by the slow path
+            seen.add(key_node.value)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -84,6 +126,13 @@ def read_yaml(path: Path, display: str | None = None) -> tuple[Document | None, 
     except UnicodeDecodeError as error:
         return None, [Problem(shown, 1, 1, "", f"file is not UTF-8 text: {error.reason} at byte {error.start}")]
     try:
+        # the fast path: C parser, no positions; anything unusual takes the slow path below
+        data = yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a SafeLoader subclass
+        if isinstance(data, dict):
+            return Document(shown, data, text), []
+    except (_SlowPath, ValueError, yaml.YAMLError):
+        pass
+    try:
         node = yaml.compose(text, Loader=_SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -92,7 +141,7 @@ def read_yaml(path: Path, display: str | None = None) -> tuple[Document | None, 
         return None, [Problem(shown, line, column, "", message, "check indentation and quoting")]
     except yaml.YAMLError as error:
         return None, [Problem(shown, 1, 1, "", f"YAML error: {error}")]
-    document = Document(shown, None)
+    document = Document(shown, None, text, _values={}, _keys={})
     problems: list[Problem] = []
     if node is None:
         return None, [Problem(shown, 1, 1, "", "file is empty")]

@@ -106,19 +106,24 @@ class IndexEntry:
 class MatchIndex:
     entries: list[IndexEntry]
     base_url: str = ""
-    _patterns: list[list[re.Pattern[str]]] = field(default_factory=list, repr=False)
-    _tokens: list[frozenset[str]] = field(default_factory=list, repr=False)
-    _idf: dict[str, float] = field(default_factory=dict, repr=False)
+    # Prepared on first match, not on construction: a site build only writes the
+    # index out and never matches, and preparing 10,000 entries costs seconds.
+    @cached_property
+    def _patterns(self) -> list[list[re.Pattern[str]]]:
+        return [[s.compile() for s in e.signatures] for e in self.entries]
 
-    def __post_init__(self) -> None:
-        self._patterns = [[s.compile() for s in e.signatures] for e in self.entries]
-        self._tokens = [frozenset(w for text in e.normalised for w in tokens(text)) for e in self.entries]
+    @cached_property
+    def _tokens(self) -> list[frozenset[str]]:
+        return [frozenset(w for text in e.normalised for w in tokens(text)) for e in self.entries]
+
+    @cached_property
+    def _idf(self) -> dict[str, float]:
         counts: dict[str, int] = {}
         for words in self._tokens:
             for word in words:
                 counts[word] = counts.get(word, 0) + 1
         total = len(self.entries)
-        self._idf = {w: math.log(1 + total / n) for w, n in counts.items()}
+        return {w: math.log(1 + total / n) for w, n in counts.items()}
 
     def absolute(self, url: str) -> str:
         return self.base_url.rstrip("/") + "/" + url if self.base_url else url

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 from fixdex.problems import Problem
@@ -98,7 +98,14 @@ class Signature:
         return max(words, key=len, default="").lower()
 
     def compile(self) -> re.Pattern[str]:
-        return re.compile(self.python, re.IGNORECASE)
+        return _compiled(self.python)
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    # re's own cache holds 512 patterns; a catalogue has thousands, and check,
+    # the match index and the matcher each need them: compile each once
+    return re.compile(pattern, re.IGNORECASE)
 
 
 def parse(text: str) -> tuple[Token, ...]:
@@ -196,8 +203,9 @@ def _compile(tokens: Sequence[Token], named_group: str) -> str:
     return "".join(parts)
 
 
+@cache
 def compile_signature(text: str) -> Signature:
-    """Parse and compile one signature; raises SignatureError with a column."""
+    """Parse and compile one signature; raises SignatureError with a column (cached: signatures are immutable)."""
     if not text.strip():
         raise SignatureError("empty signature", 1, "write the message with {placeholders} for the parts that vary")
     tokens = parse(text)
