@@ -8,6 +8,7 @@ Python; templates only loop, branch and format.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 from collections import Counter, defaultdict
@@ -18,6 +19,7 @@ from typing import Any
 
 import jinja2
 
+from fixdex.feedback import host_name, report_outdated_url
 from fixdex.model import DIFFICULTIES, SEVERITIES, Entry
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -70,7 +72,8 @@ def make_environment(template_dirs: Sequence[Path] = ()) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(fence=fence, yaml_string=yaml_string, indent_block=indent_block, html=html_escape)
+    env.filters.update(fence=fence, yaml_string=yaml_string, indent_block=indent_block, html=html_escape,
+                       attribute=attribute_value)
     return env
 
 
@@ -84,6 +87,16 @@ def fence(code: str, language: str = "") -> str:
 def yaml_string(text: str) -> str:
     """A value safe to put in YAML front matter (JSON strings are YAML)."""
     return json.dumps(" ".join(text.split()), ensure_ascii=False)
+
+
+def attribute_value(text: str) -> str:
+    """Front-matter text that the theme prints unescaped into HTML (`<title>`, `<meta content="...">`).
+
+    MkDocs' theme environment does not autoescape, so a `"` in a summary would
+    end the description attribute early and `</title>` would end the title:
+    escape for an attribute here, once, as a YAML string.
+    """
+    return yaml_string(html.escape(" ".join(text.split()), quote=True))
 
 
 def indent_block(text: str, width: int = 4) -> str:
@@ -215,6 +228,7 @@ def render_pages(
         path = f"{ENTRY_DIR}/{entry.id}.md"
         context = entry_context(entry, path, by_id, options)
         context.update((extras or {}).get(entry.id, {}))
+        context["trust"] = trust_line(entry, context["record"], options.today)
         markdown = _render(entry_template, context, f"entry {entry.id!r}")
         pages.append(Page(path, markdown, "entry", (sources or {}).get(entry.id)))
     pages += render_browse(entries, options, env)
@@ -239,6 +253,12 @@ def entry_context(entry: Entry, path: str, by_id: Mapping[str, Entry], options: 
     return {
         "entry": entry,
         "page_title": f"{entry.title} — {entry.fix_title}",
+        "stack_trace_lines": len(entry.stack_trace.strip().splitlines()),
+        "stack_trace_open": len(entry.stack_trace.strip().splitlines()) <= STACK_TRACE_OPEN_LINES,
+        "feedback_host": host_name(options.repo_url),
+        "report_outdated_url": report_outdated_url(
+            options.repo_url, entry.id, options.site_url.rstrip("/") + "/" + entry_url(entry.id) if options.site_url else ""
+        ),
         "json_ld": json_ld(entry, options),
         "severity_label": entry.severity.capitalize(),
         "difficulty_label": entry.difficulty.capitalize(),
@@ -256,6 +276,35 @@ def entry_context(entry: Entry, path: str, by_id: Mapping[str, Entry], options: 
         "record": None,
         "retired": [],
     }
+
+
+STACK_TRACE_OPEN_LINES = 12  # a longer stack trace starts folded: the reader came for the fix
+
+
+@dataclass(frozen=True)
+class Trust:
+    """The one line under the fix that says how far to trust it."""
+
+    date: dt.date
+    subjects: str  # "anthropic 2.14.0, CPython 3.13.0"
+    ran: bool  # a current `fixdex verify` record backs it (not only a person's reading)
+    age_text: str
+
+
+def trust_line(entry: Entry, record: Mapping[str, Any] | None, today: dt.date) -> Trust:
+    """What the first screen says about verification, from the record the tooling wrote when there is one."""
+    if record:
+        date = dt.date.fromisoformat(str(record["date"]))
+        # the packages the entry is about first: a record also pins their dependencies
+        named = {p.name.lower() for p in entry.environment.packages}
+        packages = list(record.get("packages", []))
+        about = [p for p in packages if p.split(" ")[0].lower() in named] or packages
+        subjects = [*about[:2], record["interpreter"]]
+        return Trust(date, ", ".join(subjects), True, _age_text(months_between(date, today)))
+    verified = entry.environment.verified.date
+    runtime = entry.environment.runtime.name.lower()
+    tested = [f"{t.name} {t.version}" for t in entry.environment.tested_on if t.name.lower() != runtime][:3]
+    return Trust(verified, ", ".join(tested), False, _age_text(months_between(verified, today)))
 
 
 def _age_text(months: int) -> str:

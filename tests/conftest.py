@@ -59,6 +59,25 @@ def built_kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return kb / "site"
 
 
+CATALOGUE_FILES = ("mkdocs.yml", "entries", "templates", "docs", "data", "verification", "notes", "published-urls.txt")
+
+
+@pytest.fixture(scope="session")
+def catalogue_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This repository's own catalogue, copied and built once per session; returns its site folder."""
+    project = tmp_path_factory.mktemp("catalogue") / "kb"
+    project.mkdir()
+    for name in CATALOGUE_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, project / name)
+        elif source.is_file():
+            shutil.copy(source, project / name)
+    result = run_mkdocs(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project / "site"
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     protocol_version = "HTTP/1.0"  # one request per connection: nothing left open at shutdown
 
