@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -80,6 +81,12 @@ class FixdexPlugin(BasePlugin[FixdexConfig]):
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=content))
         return files
+
+    def on_template_context(self, context: Any, /, *, template_name: str, config: MkDocsConfig) -> Any:
+        # the 404 page's body (fixdex/theme_overrides/404.html shows it); HTML rendered by fixdex
+        if template_name == "404.html" and self.site is not None:
+            context["fixdex_not_found"] = Markup(self.site.not_found_html)
+        return context
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         # after Markdown conversion, so no Markdown extension ever reads a note

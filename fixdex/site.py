@@ -33,6 +33,8 @@ class Site:
     assets: dict[str, str] = field(default_factory=dict)  # site path -> text
     # entry id -> sanitised notes HTML, put into the page after Markdown conversion (fixdex.notes)
     notes_html: dict[str, str] = field(default_factory=dict)
+    # the body of 404.html (fixdex.links.not_found_html), handed to the theme by the plugin
+    not_found_html: str = ""
 
     @property
     def stylesheets(self) -> list[str]:
@@ -70,6 +72,7 @@ def load_site(
     site_name: str = "fixdex",
     repo_url: str = "",
     today: dt.date | None = None,
+    check_published: bool = True,
 ) -> Site:
     entries_dir = entries_dir or root / "entries"
     if not entries_dir.is_dir():
@@ -101,13 +104,14 @@ def load_site(
     site = Site(result.entries, pages, assets, notes_html=notes_html)
     from fixdex.links import add_addresses
 
-    problems = add_addresses(site, root, env, site_url)
+    problems = add_addresses(site, root, env, site_url, check_published=check_published, repo_url=repo_url,
+                             site_name=site_name)
     if problems:
         raise SiteError("\n".join(problems))
     return site
 
 
-def load_site_for(config: Any, options: Any) -> Site:
+def load_site_for(config: Any, options: Any, *, check_published: bool = True) -> Site:
     """The site as the fixdex plugin configured with `options` builds it from this MkDocs config."""
     root = Path(config.config_file_path or ".").resolve().parent
     return load_site(
@@ -118,11 +122,15 @@ def load_site_for(config: Any, options: Any) -> Site:
         site_url=config.site_url or "",
         site_name=config.site_name,
         repo_url=config.repo_url or "",
+        check_published=check_published,
     )
 
 
-def load_site_from_config(config_file: Path) -> Site:
-    """The site as the fixdex plugin in this mkdocs.yml would build it (defaults when it is not listed)."""
+def load_site_from_config(config_file: Path, *, check_published: bool = True) -> Site:
+    """The site as the fixdex plugin in this mkdocs.yml would build it (defaults when it is not listed).
+
+    `check_published=False` skips the published-URL check (for `fixdex urls --update`).
+    """
     from mkdocs.config import load_config
 
     from fixdex.config import FixdexConfig
@@ -134,4 +142,4 @@ def load_site_from_config(config_file: Path) -> Site:
         options = FixdexConfig()
         options.load_dict({})
         options.validate()
-    return load_site_for(config, options)
+    return load_site_for(config, options, check_published=check_published)
