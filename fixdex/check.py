@@ -23,6 +23,7 @@ def checkers() -> list[Checker]:
     from fixdex.notes import check_notes
     from fixdex.retired import check_retired
     from fixdex.signature import check_signatures
+    from fixdex.untrusted import check_untrusted
     from fixdex.verify import check_records
 
     found: list[Checker] = []
@@ -31,6 +32,7 @@ def checkers() -> list[Checker]:
     found.append(check_records)
     found.append(check_signatures)
     found.append(check_notes)
+    found.append(check_untrusted)
     return found
 
 

@@ -8,8 +8,10 @@ that editors use (schema/entry.schema.json). Change the format here only.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import re
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
@@ -41,9 +43,49 @@ def _check_version(value: str) -> str:
     return value
 
 
+# Characters a reference URL may hold as written: RFC 3986's unreserved and
+# reserved characters and percent escapes, less the quotes and parentheses that
+# end a Markdown link or an HTML attribute early. Anything else is percent-encoded.
+_URL_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&+,;=%*]")
+_HOST_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$")
+MAX_URL_CHARS = 2000
+
+
 def _check_url(value: str) -> str:
-    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
-        raise ValueError(f"not an http(s) URL: {value!r}")
+    shown = repr(value) if len(value) <= 80 else f"{value[:80]!r}..."
+    if len(value) > MAX_URL_CHARS:
+        raise ValueError(f"not an http(s) URL: {len(value):,} characters, the limit is {MAX_URL_CHARS}")
+    for index, char in enumerate(value):
+        if not _URL_CHARACTERS.fullmatch(char):
+            name = "a space" if char == " " else repr(char)
+            encoded = "".join(f"%{byte:02X}" for byte in char.encode("utf-8", "replace"))
+            raise ValueError(f"not an http(s) URL: {name} at character {index + 1} of {shown} "
+                             f"(percent-encode it as {encoded})")
+    if re.search(r"%(?![0-9A-Fa-f]{2})", value):
+        raise ValueError(f"not an http(s) URL: {shown} ('%' must start an escape like %20)")
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as error:
+        raise ValueError(f"not an http(s) URL: {shown} ({error})") from None
+    if parts.scheme not in ("http", "https") or not value.startswith(f"{parts.scheme}://"):
+        raise ValueError(f"not an http(s) URL: {shown} (write https://host/path)")
+    if "@" in parts.netloc:
+        raise ValueError(f"not an http(s) URL: {shown} (no user name or password before '@')")
+    host = parts.hostname or ""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        if len(host) > 253 or not _HOST_NAME.match(host):
+            raise ValueError(f"not an http(s) URL: {shown} (the host {host[:60]!r} is not a host name)") from None
+    return value
+
+
+def _not_in_future(value: dt.date) -> dt.date:
+    """Dates say when something happened; a day of slack covers time zones."""
+    today = dt.date.today()
+    if value > today + dt.timedelta(days=1):
+        raise ValueError(f"{value} is in the future (today is {today})")
     return value
 
 
@@ -63,6 +105,7 @@ VersionString = Annotated[
 ]
 EntryId = Annotated[str, Field(pattern=ID_PATTERN, description="Lowercase words joined by hyphens.")]
 Url = Annotated[str, AfterValidator(_check_url)]
+PastDate = Annotated[dt.date, AfterValidator(_not_in_future)]
 
 
 class Strict(BaseModel):
@@ -121,7 +164,7 @@ class TestedVersion(Strict):
 class Verified(Strict):
     """When a person last checked the entry against its references, and how."""
 
-    date: dt.date
+    date: PastDate
     how: Text
 
 
@@ -191,8 +234,8 @@ class Entry(Strict):
     tags: list[Annotated[str, Field(pattern=TAG_PATTERN)]] = Field(default_factory=list)
     references: list[Reference] = Field(min_length=1)
     aliases: list[EntryId] = Field(default_factory=list, description="Earlier ids that must keep working.")
-    published: dt.date
-    updated: dt.date
+    published: PastDate
+    updated: PastDate
     reproduction: Reproduction | None = None
     not_reproducible: Text | None = Field(
         default=None, description="Why this error cannot be reproduced here (another OS, a GPU, ...)."

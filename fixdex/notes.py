@@ -16,12 +16,16 @@ pymdownx.snippets or attr_list would otherwise act on it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
+import fcntl
 import html
+import os
 import re
+import tempfile
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -30,8 +34,8 @@ from urllib.parse import quote, urlencode, urlsplit
 import yaml
 from pydantic import AfterValidator, Field, ValidationError, model_validator
 
-from fixdex.load import Document, LoadedEntry, read_yaml
-from fixdex.model import ID_PATTERN, Specifier, Strict
+from fixdex.load import ENTRY_SUFFIXES, Document, LoadedEntry, read_yaml, scan_folder
+from fixdex.model import ID_PATTERN, PastDate, Specifier, Strict
 from fixdex.problems import Problem, format_path
 
 STATUSES = ("pending", "approved", "rejected")
@@ -160,7 +164,7 @@ class Note(Strict):
 
     entry: NoteEntryId
     author: Handle
-    date: dt.date
+    date: PastDate
     status: Literal[STATUSES]  # type: ignore[valid-type]
     body: Body
     applies_to: list[AppliesTo] = Field(default_factory=list, max_length=MAX_APPLIES_TO)
@@ -191,27 +195,28 @@ def notes_folder(entries_dir: Path) -> Path:
 
 def _display(path: Path, root: Path) -> str:
     try:
-        return str(path.resolve().relative_to(root.resolve()))
+        return str((path.absolute().parent.resolve() / path.name).relative_to(root.resolve()))
     except ValueError:
         return str(path)
 
 
 def note_files(notes_dir: Path) -> list[Path]:
-    if not notes_dir.is_dir():
-        return []
-    return sorted(p for p in notes_dir.rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml"))
+    """The note files below `notes_dir` that may be read (see `load_notes` for what is refused)."""
+    return scan_folder(notes_dir, ENTRY_SUFFIXES, links=False).files if notes_dir.is_dir() else []
 
 
 def load_note(file: Path, display: str) -> tuple[LoadedNote | None, list[Problem]]:
     """Parse and validate one note file; the folder and file name must agree with its fields."""
-    size = file.stat().st_size
+    if file.is_symlink():
+        return None, [Problem(display, 1, 1, "", "symbolic link: not read", "notes are plain files in notes/ENTRY-ID/")]
+    try:
+        size = file.stat().st_size
+    except OSError as error:
+        return None, [Problem(display, 1, 1, "", f"cannot read the file: {error.strerror}")]
     if size > MAX_FILE_BYTES:
         return None, [Problem(display, 1, 1, "", f"note file is {size} bytes, the limit is {MAX_FILE_BYTES}",
                               "shorten the body")]
-    problems = _alias_problems(file, display)
-    if problems:
-        return None, problems
-    document, problems = read_yaml(file, display)
+    document, problems = read_yaml(file, display, max_bytes=MAX_FILE_BYTES)
     if document is None:
         return None, problems
     if not isinstance(document.data, dict):
@@ -225,20 +230,6 @@ def load_note(file: Path, display: str) -> tuple[LoadedNote | None, list[Problem
         return None, problems
     problems += _place_problems(note, document, file)
     return LoadedNote(note, document, file), problems
-
-
-def _alias_problems(file: Path, display: str) -> list[Problem]:
-    """YAML aliases let a small file expand into a huge one; notes never need them."""
-    try:
-        for event in yaml.parse(file.read_text(encoding="utf-8"), Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                mark = event.start_mark
-                line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-                return [Problem(display, line, column, "",
-                                "YAML anchors and aliases are not allowed in notes", "write each value out")]
-    except (yaml.YAMLError, UnicodeDecodeError):
-        return []  # read_yaml reports these with their location
-    return []
 
 
 def _place_problems(note: Note, document: Document, file: Path) -> list[Problem]:
@@ -302,12 +293,16 @@ def load_notes(notes_dir: Path, root: Path) -> NotesResult:
     """Every note file under `notes_dir`, validated; problems come back all at once."""
     loaded: list[LoadedNote] = []
     problems: list[Problem] = []
-    for file in note_files(notes_dir):
+    if not notes_dir.is_dir():
+        return NotesResult(loaded, problems)
+    scan = scan_folder(notes_dir, ENTRY_SUFFIXES, links=False)
+    problems += [Problem(_display(path, root), 1, 1, "", why, hint) for path, why, hint in scan.refused]
+    for file in scan.files:
         display = _display(file, root)
         if file.suffix == ".yml":
             problems.append(Problem(display, 1, 1, "", "note files end in .yaml", f"rename it to {file.stem}.yaml"))
             continue
-        if file.parent.parent.resolve() != notes_dir.resolve():
+        if file.parent.parent != notes_dir:
             problems.append(Problem(display, 1, 1, "", "a note must sit in notes/ENTRY-ID/",
                                     "move it into the folder named after its entry"))
             continue
@@ -319,7 +314,7 @@ def load_notes(notes_dir: Path, root: Path) -> NotesResult:
 
 
 def _entries_dirs(entries: Sequence[LoadedEntry], root: Path) -> list[Path]:
-    dirs = sorted({(root / item.path).resolve().parent for item in entries})
+    dirs = sorted({(root / (item.folder or Path(item.path).parent)).resolve() for item in entries})
     return dirs or [(root / "entries").resolve()]
 
 
@@ -329,7 +324,7 @@ def check_notes(entries: Sequence[LoadedEntry], root: Path) -> list[Problem]:
     for entries_dir in _entries_dirs(entries, root):
         result = load_notes(notes_folder(entries_dir), root)
         problems += result.problems
-        known = {item.entry.id for item in entries} | {p.stem for p in entries_dir.glob("*.yaml")}
+        known = {item.entry.id for item in entries} | {p.stem for p in scan_folder(entries_dir).files}
         aliases = {alias: item.entry.id for item in entries for alias in item.entry.aliases}
         for loaded in result.notes:
             entry = loaded.note.entry

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from fixdex.check import check
 from fixdex.load import load_entries
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +55,7 @@ def test_unknown_field_suggests_the_closest_name(problems: list) -> None:
 
 
 def test_every_broken_file_is_reported() -> None:
-    result = load_entries([ROOT / BAD], root=ROOT)
+    result = check([ROOT / BAD], root=ROOT)
     reported = {Path(p.path).stem for p in result.problems}
     broken = {p.stem for p in (ROOT / BAD).glob("*.yaml")} - {"valid-anchor"}
     assert broken <= reported

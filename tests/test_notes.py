@@ -160,8 +160,8 @@ def test_bad_note_files_give_located_errors(tmp_path: Path) -> None:
         "version specifier '=>2' (write e.g. '>=2.0,<3')",
         "notes/json-expecting-value/2026-01-05-control.yaml:9:5: error: applies_to[1]: versions needs a package: "
         "name the package the versions belong to",
-        "notes/json-expecting-value/2026-01-06-alias.yaml:2:9: error: <file>: YAML anchors and aliases are not "
-        "allowed in notes (write each value out)",
+        "notes/json-expecting-value/2026-01-06-alias.yaml:5:7: error: <file>: YAML alias *who (anchored at line 2): "
+        "aliases are not allowed (write the value out where it is needed)",
         "notes/json-expecting-value/2026-01-07-wrong-date.yaml:3:7: error: date: date 2026-01-08 does not match "
         "the file name '2026-01-07-wrong-date.yaml' (rename the file to 2026-01-08-wrong-date.yaml)",
         "notes/json-expecting-value/2026-01-11-too-long.yaml:5:7: error: body: too long: 4001 characters, "
