@@ -1,8 +1,12 @@
 """The site's machine-readable files under /api/: for editors, bots, the paste box and the hook.
 
-- api/entries.json: every entry's id, title, url, permalink, exception,
-  messages, signatures, aliases and updated date.
-- api/e/ID.json: one entry in full (the validated YAML as JSON) plus its URLs.
+- api/entries.json: every entry in brief: what a tool needs to show the fix
+  without fetching the entry (title, summary, one-line fix, severity,
+  category, verified date, URLs) and what it needs to match (exception,
+  messages, signatures, aliases).
+- api/e/ID.json: one entry in full (the validated YAML as JSON) plus its URLs;
+  api/e/ALIAS.json, for each old id in `aliases`, is the same document with
+  `alias` set, so a renamed entry's old API address keeps answering.
 - api/match-index.json: what fixdex-match.js (and `FIXDEX_INDEX`) match
   against. Past `SHARD_BYTES` it becomes a manifest of shards, one per group
   of exception types, so the browser fetches only the shard a paste needs.
@@ -31,6 +35,10 @@ def permalink(entry_id: str) -> str:
     return f"e/{entry_id}/"
 
 
+def entry_api_path(entry_id: str) -> str:
+    return f"{API_DIR}/e/{entry_id}.json"
+
+
 def _absolute(site_url: str, path: str) -> str:
     return site_url.rstrip("/") + "/" + path if site_url else path
 
@@ -43,6 +51,11 @@ def entry_summary(entry: Any, site_url: str) -> dict[str, Any]:
     return {
         "id": entry.id,
         "title": entry.title,
+        "summary": entry.summary,
+        "fix_title": entry.fix_title,
+        "severity": entry.severity,
+        "category": entry.category,
+        "verified": entry.environment.verified.date.isoformat(),
         "url": _absolute(site_url, entry_url(entry.id)),
         "permalink": _absolute(site_url, permalink(entry.id)),
         "exception": entry.exception,
@@ -65,7 +78,10 @@ def api_assets(entries: Sequence[Any], site_url: str = "", shard_bytes: int = SH
     }
     for entry in ordered:
         data = {"format": API_FORMAT, **entry_summary(entry, site_url), "entry": entry.model_dump(mode="json")}
-        assets[f"{API_DIR}/e/{entry.id}.json"] = _dump(data)
+        assets[entry_api_path(entry.id)] = _dump(data)
+        for alias in entry.aliases:
+            # an old id answers with the entry under its new id, as its HTML pages redirect there
+            assets[entry_api_path(alias)] = _dump({"format": API_FORMAT, "alias": alias, **data})
     assets.update(match_index_assets(ordered, site_url, shard_bytes))
     return assets
 

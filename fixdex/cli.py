@@ -16,6 +16,13 @@ from fixdex import __version__
 Handler = Callable[[argparse.Namespace], int]
 
 
+def _positive_count(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
 def _check(args: argparse.Namespace) -> int:
     from fixdex.check import check
     from fixdex.problems import format_report
@@ -170,6 +177,27 @@ def _notes_moderate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _requests(args: argparse.Namespace) -> int:
+    from fixdex.requests import RequestsError, format_table, parse_issues, rank_requests
+
+    source = "<stdin>" if args.file == "-" else args.file
+    try:
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+        issues = parse_issues(text, source)
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"fixdex requests: {source}: cannot read the issue list: {error}", file=sys.stderr)
+        return 2
+    except RequestsError as error:
+        print(error, file=sys.stderr)
+        return 2
+    ranked = rank_requests(issues)[: args.top] if args.top else rank_requests(issues)
+    if args.json:
+        print(json.dumps([d.to_json() for d in ranked], indent=2, ensure_ascii=False))
+    else:
+        print(format_table(ranked))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fixdex", description="Error-diagnosis knowledge base tools.")
     parser.add_argument("--version", action="version", version=f"fixdex {__version__}")
@@ -217,6 +245,12 @@ def build_parser() -> argparse.ArgumentParser:
         moderate = notes_commands.add_parser(action, help=verb)
         moderate.add_argument("path", help="the note file, e.g. notes/ENTRY-ID/2026-01-31-handle.yaml")
         moderate.set_defaults(handler=_notes_moderate)
+    requests = commands.add_parser("requests", help="rank requested entries by demand, from an exported issue list")
+    requests.add_argument("file", help="`gh issue list --json number,title,body,labels,createdAt,reactionGroups` "
+                                       "output, or - for stdin")
+    requests.add_argument("--json", action="store_true", help="print the ranking as JSON")
+    requests.add_argument("--top", type=_positive_count, default=0, help="only the N most requested (default: all)")
+    requests.set_defaults(handler=_requests)
     from fixdex.match_cli import add_commands
 
     add_commands(commands)

@@ -3,7 +3,10 @@
 Every entry gets /e/ID/ (what error messages print) and, for each alias,
 /e/ALIAS/ and /errors/ALIAS/ (its old canonical page): static HTML stubs that
 redirect to the canonical page, keeping any #anchor. They are plain site
-files, so static hosts and `fixdex export` carry them too.
+files, so static hosts and `fixdex export` carry them too. Hosts that read a
+redirect map answer the same addresses with a real 301: `_redirects` (Netlify,
+Cloudflare Pages) and `nginx-redirects.conf` (an nginx `map`), both at the site
+root; docs/deploy.md says which host does what.
 
 published-urls.txt, next to mkdocs.yml, lists every address fixdex has
 published. A build that would drop one fails; `fixdex urls --update` adds new
@@ -15,14 +18,25 @@ from __future__ import annotations
 import html
 import json
 import os
+import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from fixdex.api import permalink
-from fixdex.render import ENTRY_DIR, entry_url
+from fixdex.api import API_DIR, permalink
+from fixdex.feedback import host_name, issue_form_url
+from fixdex.render import BROWSE_DIR, ENTRY_DIR, entry_url
 
 PUBLISHED_URLS_FILE = "published-urls.txt"
+SITE_INFO = f"{API_DIR}/site.json"
+# The "Request this entry" form (.github/ISSUE_TEMPLATE/request.yml): field id -> label.
+REQUEST_FORM = "request.yml"
+REQUEST_FIELDS = (("entry", "Entry id"), ("error", "Error message"))
+NETLIFY_REDIRECTS = "_redirects"
+NGINX_REDIRECTS = "nginx-redirects.conf"
+# What the short-link rules accept as an id: the entry id rule (fixdex.model.ID_PATTERN), loosely.
+_ID_REGEX = "[a-z0-9][a-z0-9-]*"
 _HEADER = (
     "# Every URL this site has published. The build fails when one would disappear.\n"
     "# Add new ones with `fixdex urls --update`; remove one only on purpose.\n"
@@ -64,6 +78,54 @@ def redirect_assets(entries: Sequence[Any], site_url: str = "") -> dict[str, str
             relative = os.path.relpath(target_path, source).replace(os.sep, "/") + "/"
             assets[f"{source}index.html"] = redirect_page(relative, entry.title, canonical)
     return assets
+
+
+def site_path(site_url: str) -> str:
+    """The path the site is served under, as MkDocs reads it from site_url: '/' or '/kb/'."""
+    path = urlsplit(site_url).path if site_url else "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def redirect_rules(entries: Sequence[Any]) -> list[tuple[str, str]]:
+    """(source, target) site-relative directory URLs of every alias redirect, sorted by source."""
+    rules = []
+    for entry in entries:
+        for alias in entry.aliases:
+            rules += [(permalink(alias), entry_url(entry.id)), (f"{ENTRY_DIR}/{alias}/", entry_url(entry.id))]
+    return sorted(rules)
+
+
+def netlify_redirects(entries: Sequence[Any], site_url: str = "") -> str:
+    """A `_redirects` file: alias addresses first (static rules), then /e/:id/ for every permalink.
+
+    Cloudflare Pages applies a rule even where a file exists, so its answer is a
+    301; Netlify serves an existing file instead unless the status ends in `!`,
+    which Cloudflare refuses, so the stubs answer there (docs/deploy.md).
+    """
+    base = site_path(site_url)
+    lines = ["# Real redirects for hosts that read this file (Netlify, Cloudflare Pages). Written by fixdex.\n"]
+    for source, target in redirect_rules(entries):
+        lines += [f"{base}{source} {base}{target} 301\n", f"{base}{source.rstrip('/')} {base}{target} 301\n"]
+    lines += [f"{base}e/:id/ {base}{ENTRY_DIR}/:id/ 301\n", f"{base}e/:id {base}{ENTRY_DIR}/:id/ 301\n"]
+    return "".join(lines)
+
+
+def nginx_redirects(entries: Sequence[Any], site_url: str = "") -> str:
+    """An nginx `map` from the request path to its redirect target ('' for none)."""
+    base = site_path(site_url)
+    lines = [
+        "# fixdex redirects for nginx. In the http {} block:   include /path/to/site/nginx-redirects.conf;\n",
+        "# then in the server {} block:   if ($fixdex_redirect) { return 301 $fixdex_redirect; }\n",
+        "map $uri $fixdex_redirect {\n",
+        '    default "";\n',
+    ]
+    for source, target in redirect_rules(entries):
+        for path in (f"{base}{source}", f"{base}{source.rstrip('/')}"):
+            lines.append(f'    "{path}" "{base}{target}";\n')
+    # exact paths win over regular expressions in a map, so aliases go first whatever the order
+    lines.append(f'    "~^{base}e/(?<fixdex_id>{_ID_REGEX})/?$" "{base}{ENTRY_DIR}/$fixdex_id/";\n')
+    lines.append("}\n")
+    return "".join(lines)
 
 
 def site_urls(page_paths: Iterable[str], asset_paths: Iterable[str]) -> set[str]:
@@ -113,25 +175,90 @@ def missing_published(site: Any, list_file: Path) -> list[str]:
 
 
 def update_published(site: Any, list_file: Path) -> list[str]:
-    """Add the site's new lasting URLs to the list; returns the added ones. Never removes a line."""
+    """Add the site's new lasting URLs to the list; returns the added ones. Never removes a line.
+
+    The new list is written to a temporary file beside the old one and moved
+    over it in one step, so a run killed at any moment leaves the old list or
+    the new one, never none and never half of one.
+    """
     existing = {url for _, url in read_published(list_file)} if list_file.is_file() else set()
     added = [url for url in published_candidates(site) if url not in existing]
     if added or not list_file.is_file():
         text = list_file.read_text(encoding="utf-8") if list_file.is_file() else _HEADER
         if text and not text.endswith("\n"):
             text += "\n"
-        list_file.write_text(text + "".join(url + "\n" for url in added), encoding="utf-8")
+        write_atomically(list_file, text + "".join(url + "\n" for url in added))
     return added
 
 
-def add_addresses(site: Any, root: Path, env: Any, site_url: str) -> list[str]:
-    """Add the paste page, the API files and the redirects to a site, then check no published URL is lost."""
+def write_atomically(path: Path, text: str) -> None:
+    """Replace `path` with `text` in one rename: readers and killed runs see the old file or the new one."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def request_form(repo_url: str) -> dict[str, Any] | None:
+    """How the browser opens a prefilled "Request this entry" issue; None without a repository.
+
+    The paste box and the 404 page add the title and the fields (id, error line) in
+    the reader's browser; `style` says whether the host fills form fields from the
+    query (GitHub) or only a description (GitLab).
+    """
+    url = issue_form_url(repo_url, REQUEST_FORM, "", [])
+    if not url:
+        return None
+    gitlab = "/-/issues/new" in url
+    return {
+        "url": url.split("?", 1)[0] if gitlab else url,
+        "host": host_name(repo_url),
+        "style": "description" if gitlab else "form",
+        "fields": dict(REQUEST_FIELDS),
+    }
+
+
+def site_info(site_url: str, site_name: str, repo_url: str) -> str:
+    """api/site.json: what the site's scripts (and other tools) need to know about the site itself."""
+    from fixdex.api import API_FORMAT
+
+    data = {"format": API_FORMAT, "site_name": site_name, "site_url": site_url, "request": request_form(repo_url)}
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def not_found_html(env: Any, site_url: str) -> str:
+    """The body of 404.html; absolute links, because a host serves it at any missing address."""
+    base = site_path(site_url)
+    return str(env.get_template("not-found.html.j2").render(
+        home_url=base, browse_url=f"{base}{BROWSE_DIR}/", paste_url=f"{base}paste/"))
+
+
+def add_addresses(site: Any, root: Path, env: Any, site_url: str, *, check_published: bool = True,
+                  repo_url: str = "", site_name: str = "fixdex") -> list[str]:
+    """Add the paste page, the 404 page, the API files and the redirects, then check no published URL is lost.
+
+    `check_published=False` is for `fixdex urls --update`, which reads the list instead of enforcing it.
+    """
     from fixdex.api import api_assets
     from fixdex.render import Page
 
     entries = [item.entry for item in site.entries]
     paste = env.get_template("paste.md.j2").render(total=len(entries))
     site.pages.append(Page("paste.md", paste, "paste", in_nav=True))
+    site.not_found_html = not_found_html(env, site_url)
     site.assets.update(api_assets(entries, site_url))
+    site.assets[SITE_INFO] = site_info(site_url, site_name, repo_url)
     site.assets.update(redirect_assets(entries, site_url))
-    return missing_published(site, root / PUBLISHED_URLS_FILE)
+    site.assets[NETLIFY_REDIRECTS] = netlify_redirects(entries, site_url)
+    site.assets[NGINX_REDIRECTS] = nginx_redirects(entries, site_url)
+    return missing_published(site, root / PUBLISHED_URLS_FILE) if check_published else []

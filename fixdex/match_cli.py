@@ -148,18 +148,8 @@ def _urls(args: argparse.Namespace) -> int:
     config = Path(args.config)
     list_file = config.resolve().parent / PUBLISHED_URLS_FILE
     try:
-        if args.update:
-            # Build without the disappearing-URL check: a rename needs the list read, not enforced, here.
-            hidden = list_file.with_name(list_file.name + ".checking")
-            if list_file.exists():
-                list_file.rename(hidden)
-            try:
-                site = load_site_from_config(config)
-            finally:
-                if hidden.exists():
-                    hidden.rename(list_file)
-        else:
-            site = load_site_from_config(config)
+        # --update reads the list instead of enforcing it: the user's file is never moved or hidden
+        site = load_site_from_config(config, check_published=not args.update)
     except SiteError as error:
         print(error)
         return 1

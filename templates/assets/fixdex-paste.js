@@ -61,20 +61,145 @@
     return "your " + name.replace(/_/g, " ");
   }
 
+  /* Entry text is Markdown-free apart from `code` spans: show those as code, never as backticks. */
+  function inline(parent, text) {
+    var parts = String(text).split("`");
+    if (parts.length % 2 === 0) parts = String(text).replace(/`/g, "").split("`");  /* unbalanced: plain text */
+    parts.forEach(function (part, i) {
+      if (!part) return;
+      parent.appendChild(i % 2 ? element("code", "", part) : document.createTextNode(part));
+    });
+    return parent;
+  }
+
+  var ERROR_LINE = /^\s*(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Warning|Exit|Interrupt|Fault)\b/;
+  var LINE_CAP = 300;
+
+  /* The line a request names: the paste's first exception line (else its last line), one line, capped. */
+  function errorLine(text) {
+    var cleaned = window.fixdexMatch && window.fixdexMatch.clean ? window.fixdexMatch.clean(text) : String(text);
+    var lines = cleaned.split("\n").map(function (l) { return l.replace(/\s+/g, " ").trim(); }).filter(Boolean);
+    var line = lines.filter(function (l) { return ERROR_LINE.test(l); })[0] || lines[lines.length - 1] || "";
+    return line.length > LINE_CAP ? line.slice(0, LINE_CAP - 1) + "…" : line;
+  }
+
+  /* api/site.json: the site's name and its "Request this entry" form (null without a repository). */
+  var siteInfo = null;
+  function loadSiteInfo() {
+    if (!siteInfo) siteInfo = fetchJson(new URL("api/site.json", siteRoot)).catch(function () { return {}; });
+    return siteInfo;
+  }
+
+  /* The new-issue URL of the request form, prefilled; values only ever travel as query parameters. */
+  function requestUrl(form, values) {
+    var url = new URL(form.url);
+    var title = "Request: " + (values.entry || values.error || "").slice(0, 120);
+    if (form.style === "description") {
+      url.searchParams.set("issue[title]", title);
+      url.searchParams.set("issue[description]", Object.keys(form.fields).map(function (id) {
+        return "### " + form.fields[id] + "\n\n" + (values[id] || "");
+      }).join("\n\n"));
+    } else {
+      url.searchParams.set("title", title);
+      Object.keys(form.fields).forEach(function (id) { if (values[id]) url.searchParams.set(id, values[id]); });
+    }
+    return url.href;
+  }
+
+  function requestLink(form, values) {
+    var link = element("a", "fx-request-link", "Request this entry");
+    link.href = requestUrl(form, values);
+    link.rel = "nofollow noopener";
+    return link;
+  }
+
+  function accountNote(form) {
+    return "Opens a new issue on " + form.host + " with this filled in; you need a " + form.host + " account.";
+  }
+
+  /* Material's search, opened as its own search button would; false when the site has no search. */
+  function searchToggle() {
+    return document.getElementById("__search");
+  }
+
+  function openSearch() {
+    var toggle = searchToggle();
+    if (!toggle) return;
+    if (!toggle.checked) toggle.click();
+    var input = document.querySelector(".md-search__input");
+    if (input) input.focus();
+  }
+
+  function searchButton(className, text) {
+    var button = element("button", className, text);
+    button.type = "button";
+    button.addEventListener("click", openSearch);
+    return button;
+  }
+
+  /* Nothing matched: offer the search and a request prefilled with the error line. */
+  function showNoMatch(box, status, text) {
+    status.textContent = "No known error matches this text.";
+    var actions = element("p", "fx-paste-none");
+    if (searchToggle()) {
+      actions.appendChild(searchButton("fx-open-search", "Search the site"));
+      actions.appendChild(document.createTextNode(" "));
+    }
+    box.querySelector(".fx-paste-results").appendChild(element("li", "fx-paste-none-item")).appendChild(actions);
+    var line = errorLine(text);
+    loadSiteInfo().then(function (info) {
+      if (!info.request || !line || !actions.isConnected) return;
+      actions.appendChild(requestLink(info.request, { error: line }));
+      actions.appendChild(element("span", "fx-request-note", " " + accountNote(info.request)));
+    });
+  }
+
+  var MISSING_ENTRY = /\/(?:e|errors)\/([^\/]+)\/?$/;
+  var ENTRY_ID = /^[a-z0-9][a-z0-9-]{0,80}$/;
+
+  /* The entry id in a missing /e/ID/ or /errors/ID/ address, or "". The address is the visitor's input. */
+  function missingEntryId(pathname) {
+    var found = MISSING_ENTRY.exec(pathname);
+    if (!found) return "";
+    var id;
+    try { id = decodeURIComponent(found[1]); } catch (error) { return ""; }
+    return ENTRY_ID.test(id) ? id : "";
+  }
+
+  /* The 404 page (templates/not-found.html.j2). */
+  function wireNotFound(page) {
+    if (page.getAttribute("data-fixdex-ready")) return;
+    page.setAttribute("data-fixdex-ready", "1");
+    if (searchToggle()) {
+      page.querySelector(".fx-open-search").addEventListener("click", openSearch);
+      page.querySelector(".fx-open-search-line").hidden = false;
+    }
+    var id = missingEntryId(location.pathname);
+    if (!id) return;
+    page.querySelector(".fx-not-found-id").textContent = id;
+    page.querySelector(".fx-not-found-entry").hidden = false;
+    loadSiteInfo().then(function (info) {
+      if (!info.request) return;
+      page.querySelector(".fx-request-link").href = requestUrl(info.request, { entry: id });
+      page.querySelector(".fx-request-note").textContent = accountNote(info.request);
+      page.querySelector(".fx-request").hidden = false;
+    });
+  }
+
   function show(box, candidates, text) {
     var list = box.querySelector(".fx-paste-results");
     var status = box.querySelector(".fx-paste-status");
     list.textContent = "";
     if (!text.trim()) { status.textContent = ""; return; }
     if (!candidates.length) {
-      status.textContent = "No known error matches this text. Try the search, or only the last line of the traceback.";
+      showNoMatch(box, status, text);
       return;
     }
     status.textContent = candidates[0].confident ? "Known error:" : "No exact match; the closest entries:";
     candidates.forEach(function (c) {
       var item = element("li", c.confident ? "fx-paste-result fx-confident" : "fx-paste-result");
       item.setAttribute("data-entry", c.id);
-      var link = element("a", "fx-paste-result-title", c.title);
+      var link = inline(element("a", "fx-paste-result-title"), c.title);
       link.href = c.url;
       item.appendChild(link);
       item.appendChild(element("span", "fx-paste-verdict",
@@ -89,6 +214,7 @@
         });
         item.appendChild(captures);
       }
+      if (c.fix_title) item.appendChild(inline(element("p", "fx-paste-fix"), c.fix_title));
       list.appendChild(item);
     });
   }
@@ -118,6 +244,7 @@
   }
 
   function init() {
+    document.querySelectorAll("[data-fixdex-not-found]").forEach(wireNotFound);
     document.querySelectorAll("[data-fixdex-paste]").forEach(wire);
   }
 

@@ -14,7 +14,8 @@
 
   var configElement = document.getElementById("__config");
   var config = configElement ? JSON.parse(configElement.textContent) : {};
-  var siteRoot = new URL((config.base || ".") + "/", location.href);
+  /* base is "." or "../.." on pages, "/" or "/kb" on the 404 page: one slash at the end, never "//" */
+  var siteRoot = new URL((config.base || ".").replace(/\/*$/, "/"), location.href);
   var highlight = (config.features || []).indexOf("search.highlight") >= 0;
   var engine = null;
   var pending = Promise.resolve();
