@@ -26,8 +26,6 @@ import json
 import math
 import os
 import re
-import sys
-import types
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
@@ -373,9 +371,12 @@ def default_index(base_url: str | None = None) -> MatchIndex:
 
     In order: `$FIXDEX_INDEX` (a built site's assets/fixdex/match-index.json,
     which a team can ship beside its programs), then the entries folder from
-    `find_entries_dir`. Entries that fail `fixdex check`'s schema are skipped:
-    a half-written entry must not stop matching against the rest.
+    `find_entries_dir`, then the published catalogue's index that ships in the
+    wheel (linking to the public site unless `base_url` is given). Entries that
+    fail `fixdex check`'s schema are skipped: a half-written entry must not stop
+    matching against the rest.
     """
+    from fixdex.resources import catalogue_index_file  # importlib.resources: not at `import fixdex`
     from fixdex.settings import configured_base_url
 
     base = base_url if base_url is not None else configured_base_url()
@@ -383,6 +384,9 @@ def default_index(base_url: str | None = None) -> MatchIndex:
     if index_file:
         return load_index_file(Path(index_file), base)
     entries_dir = find_entries_dir()
+    catalogue = catalogue_index_file()
+    if entries_dir is None and catalogue is not None:
+        return load_index_file(catalogue, base_url or "")
     if entries_dir is None:
         raise FileNotFoundError(
             "no entries to match against: run inside a knowledge base (a folder with entries/), "
@@ -422,18 +426,3 @@ def match(text: str, entries: Iterable[Any] | MatchIndex | None = None, top: int
 
         index = build_index(entries, base_url=configured_base_url())
     return match_index(text, index, top=top)
-
-
-class _CallableModule(types.ModuleType):
-    """Lets `fixdex.match(text)` work although `fixdex.match` is also this module's name.
-
-    Importing a submodule sets it as an attribute of its package, so a plain
-    function named `match` in fixdex/__init__.py would be replaced by this
-    module as soon as anything imported it; a callable module cannot be.
-    """
-
-    def __call__(self, text: str, entries: Iterable[Any] | MatchIndex | None = None, top: int = 5) -> list[Candidate]:
-        return match(text, entries, top)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -21,10 +21,9 @@ import jinja2
 
 from fixdex.feedback import host_name, report_outdated_url
 from fixdex.model import DIFFICULTIES, SEVERITIES, Entry
+from fixdex.resources import templates_folder
 
-DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-if not DEFAULT_TEMPLATES.is_dir():  # installed from a wheel: templates ship inside the package
-    DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "templates"
+DEFAULT_TEMPLATES = templates_folder()
 
 ENTRY_DIR = "errors"
 BROWSE_DIR = "browse"

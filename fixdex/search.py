@@ -15,11 +15,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from fixdex.resources import templates_folder
+
 AUTO_PAGEFIND_FROM = 500
 ENGINES = ("auto", "material", "pagefind")
-THEME_DIR = Path(__file__).resolve().parent.parent / "templates" / "theme"
-if not THEME_DIR.is_dir():  # installed from a wheel
-    THEME_DIR = Path(__file__).resolve().parent / "templates" / "theme"
+THEME_DIR = templates_folder() / "theme"
 SEARCH_SCRIPT = "fixdex-search.js"
 
 _ARTICLE = re.compile(r'<article class="md-content__inner md-typeset"')

@@ -1,0 +1,40 @@
+"""Files that ship inside the package, found the same way in a source checkout and in a wheel.
+
+- The default templates and theme files. A checkout keeps them in the top-level
+  `templates/` folder, where teams look for them; a wheel carries them as
+  `fixdex/templates/` (pyproject.toml maps one to the other). The package's own
+  copy is looked up first, through `importlib.resources`, so an unrelated
+  `templates` folder next to the installed package is never taken for ours.
+- The published catalogue's match index, `fixdex/data/match-index.json`. Only a
+  built wheel has it: setup.py writes it from `entries/` at build time, with
+  links to `PUBLIC_SITE_URL`. `fixdex.match.default_index` falls back to it when
+  there is no local knowledge base, so `pip install fixdex` links errors to the
+  public site from any folder, offline.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+# Where the published catalogue lives (the GitHub Pages site of github.com/fixdex/fixdex,
+# built by .github/workflows/pages.yml). Links in the wheel's match index point here;
+# a fork that publishes its own catalogue changes this one line.
+PUBLIC_SITE_URL = "https://fixdex.github.io/fixdex/"
+
+CATALOGUE_INDEX = ("data", "match-index.json")  # inside the package, written by setup.py
+
+
+def _package_path(*parts: str) -> Path | None:
+    found = resources.files("fixdex").joinpath(*parts)
+    return Path(str(found)) if found.is_dir() or found.is_file() else None
+
+
+def templates_folder() -> Path:
+    """The built-in templates: the package's copy when installed, else the checkout's templates/."""
+    return _package_path("templates") or Path(__file__).resolve().parent.parent / "templates"
+
+
+def catalogue_index_file() -> Path | None:
+    """The match index of the published catalogue, when this is an installed wheel (else None)."""
+    return _package_path(*CATALOGUE_INDEX)
