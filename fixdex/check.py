@@ -20,6 +20,7 @@ Checker = Callable[[Sequence[LoadedEntry], Path], Iterable[Problem]]
 def checkers() -> list[Checker]:
     """The rules beyond the schema, imported late so each module stays optional."""
     from fixdex.codecheck import check_code
+    from fixdex.markdown_check import check_markdown
     from fixdex.notes import check_notes
     from fixdex.retired import check_retired
     from fixdex.signature import check_signatures
@@ -32,6 +33,7 @@ def checkers() -> list[Checker]:
     found.append(check_records)
     found.append(check_signatures)
     found.append(check_notes)
+    found.append(check_markdown)
     found.append(check_untrusted)
     return found
 

@@ -6,6 +6,7 @@ Exit codes: 0 clean, 1 problems found, 2 misuse.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -92,7 +93,8 @@ def _init(args: argparse.Namespace) -> int:
         return 2
     for path in written:
         print(f"wrote {path}")
-    print(f"next: cd {args.dir} && mkdocs serve")
+    site_tools = "" if importlib.util.find_spec("mkdocs") else " (after pip install 'fixdex[site]')"
+    print(f"next: cd {args.dir} && mkdocs serve{site_tools}")
     return 0
 
 
@@ -257,8 +259,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# What `pip install fixdex` leaves out: the commands that build the site need `fixdex[site]`.
+SITE_TOOLS = frozenset({"mkdocs", "material", "pagefind"})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler = args.handler
-    return handler(args)
+    try:
+        return handler(args)
+    except ModuleNotFoundError as error:
+        if (error.name or "").partition(".")[0] not in SITE_TOOLS:
+            raise
+        print(f"fixdex {args.command}: this command needs the site tools ({error.name} is not installed): "
+              "pip install 'fixdex[site]'", file=sys.stderr)
+        return 2
