@@ -13,6 +13,6 @@ class FixdexConfig(base.Config):
     templates = c.Type(str, default="templates")
     # Past this many days since an entry was verified, its page warns readers.
     stale_after_days = c.Type(int, default=365)
-    # Site search: "material" (one index, fine for small sites), "pagefind" (an index split
-    # into chunks fetched per query), or "auto" (pagefind from fixdex.search.AUTO_PAGEFIND_FROM entries).
+    # Site search: "pagefind" (an index split into chunks fetched per query), "material" (one
+    # index of every page, fetched when the reader opens the search), or "auto" (Pagefind).
     search = c.Choice(("auto", "material", "pagefind"), default="auto")

@@ -22,6 +22,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from fixdex import search
+from fixdex.assets import link_page_assets
 from fixdex.config import FixdexConfig
 from fixdex.notes import comments_theme_dir, fill_placeholders, notes_folder
 from fixdex.site import Site, SiteError, load_site_for
@@ -53,12 +54,12 @@ class FixdexPlugin(BasePlugin[FixdexConfig]):
             raise PluginError(f"fixdex: {error}") from None
         if comments is not None and str(comments) not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(comments))
-        self.engine = search.choose_engine(self.config.search, len(self.site.entries))
+        self.engine = search.choose_engine(self.config.search)
         self.indexable: dict[str, bool] = {}
+        # our search partial (no index fetched before the reader opens the search); a team's custom_dir still wins
+        if str(search.THEME_DIR) not in config.theme.dirs:
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(search.THEME_DIR))
         if self.engine == "pagefind":
-            # our search partial and script; a team's custom_dir still wins
-            if str(search.THEME_DIR) not in config.theme.dirs:
-                config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(search.THEME_DIR))
             script = f"assets/fixdex/{search.SEARCH_SCRIPT}"
             if script not in config.extra_javascript:
                 config.extra_javascript.append(script)
@@ -91,7 +92,15 @@ class FixdexPlugin(BasePlugin[FixdexConfig]):
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         # after Markdown conversion, so no Markdown extension ever reads a note
         assert self.site is not None
-        return fill_placeholders(html, self.site.notes_html)
+        html = fill_placeholders(html, self.site.notes_html)
+        # scripts and stylesheets only for the pages that use them (fixdex.assets)
+        error_page = page.file.src_uri == "404.md"
+        return link_page_assets(html, page.url, site_url=config.site_url or "", error_page=error_page)
+
+    def on_post_template(self, output: str, /, *, template_name: str, config: MkDocsConfig) -> str:
+        if template_name == "404.html":  # a theme's 404 page, served at any address
+            return link_page_assets(output, "", site_url=config.site_url or "", error_page=True)
+        return output
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self.engine == "pagefind":

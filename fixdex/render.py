@@ -315,39 +315,124 @@ def _age_text(months: int) -> str:
     return f"{years} year{'s' if years != 1 else ''} ago"
 
 
+# --- browse pages and home ------------------------------------------------------------------
+
+BROWSE_ALL_UP_TO = 500  # /browse/ lists every entry up to this many; above, the latest (group pages list all)
+LATEST_COUNT = 10
+FILTER_FROM = 6  # a group page with this many entries gets the text filter
+
+
+@dataclass(frozen=True)
+class EntryItem:
+    """An entry as a list shows it: enough to pick the right page without opening it."""
+
+    id: str
+    title: str
+    url: str  # relative to the page that lists it
+    fix_title: str
+    severity: str
+    category: str
+    packages: tuple[str, ...]
+    date: dt.date
+    date_label: str  # "verified" or "updated": what happened on `date`
+
+
+@dataclass(frozen=True)
+class GroupLink:
+    name: str
+    url: str
+    count: int
+
+
+def latest_date(entry: Entry) -> tuple[dt.date, str]:
+    """The entry's last meaningful date and what it was: the later of its last edit and its last verification."""
+    verified = entry.environment.verified.date
+    return (verified, "verified") if verified >= entry.updated else (entry.updated, "updated")
+
+
+def entry_item(entry: Entry, from_path: str) -> EntryItem:
+    date, label = latest_date(entry)
+    packages = tuple(sorted({p.name for p in entry.environment.packages}, key=str.lower))
+    return EntryItem(
+        entry.id, entry.title, _rel(f"{ENTRY_DIR}/{entry.id}.md", from_path), entry.fix_title,
+        entry.severity, entry.category, packages, date, label,
+    )
+
+
+def by_latest(entries: Iterable[Entry]) -> list[Entry]:
+    return sorted(entries, key=lambda e: (latest_date(e)[0], e.published, e.title.lower()), reverse=True)
+
+
+def by_title(entries: Iterable[Entry]) -> list[Entry]:
+    return sorted(entries, key=lambda e: (e.title.lower(), e.id))
+
+
+def coverage_sentence(entries: Sequence[Entry], groups: Mapping[str, list[Group]], browse_url: str) -> str:
+    """One Markdown sentence saying what the site covers, from the data: counts that link, the main packages."""
+    packages = sorted(groups["package"], key=lambda g: (-len(g.entries), g.name))
+    top = [f"[{g.name}]({_rel(g.path, 'index.md')})" for g in packages[:5]]
+    stdlib = sum(1 for e in entries if not e.environment.packages)
+    count = len(entries)
+    sentence = f"[{count} known {'error' if count == 1 else 'errors'}]({browse_url}#entries)"
+    if packages:
+        named = ", ".join(top) + (" and others" if len(packages) > len(top) else "")
+        sentence += f" from [{len(packages)} {'package' if len(packages) == 1 else 'packages'}]({browse_url}#packages)"
+        sentence += f" (most often {named})"
+        if stdlib:
+            sentence += " and Python itself"
+    categories = len(groups["category"])
+    sentence += f", in [{categories} {'category' if categories == 1 else 'categories'}]({browse_url}#categories)"
+    return sentence + ": each with its causes, a fix, and the versions it was verified with."
+
+
 def render_browse(entries: Sequence[Entry], options: RenderOptions, env: jinja2.Environment) -> list[Page]:
+    """The browse index, one page per category, package, severity and tag, and the home page."""
     groups = group_entries(entries)
     pages: list[Page] = []
     group_template = env.get_template("browse/group.md.j2")
     for axis, axis_groups in groups.items():
         for group in axis_groups:
-            links = [_link(e, group.path) for e in group.entries]
             context = {
                 "group": group,
                 "axis_title": AXIS_TITLES[axis],
-                "entries": links,
+                "items": [entry_item(e, group.path) for e in group.entries],
+                "filter": len(group.entries) >= FILTER_FROM,
                 "browse_url": _rel(f"{BROWSE_DIR}/index.md", group.path),
             }
             pages.append(Page(group.path, _render(group_template, context, group.path), "browse"))
+
     index_path = f"{BROWSE_DIR}/index.md"
-    overview = {
-        axis: [(g.name, _rel(g.path, index_path), len(g.entries)) for g in axis_groups]
-        for axis, axis_groups in groups.items()
+
+    def links(axis_groups: Iterable[Group]) -> list[GroupLink]:
+        return [GroupLink(g.name, _rel(g.path, index_path), len(g.entries)) for g in axis_groups]
+
+    listed = by_title(entries) if len(entries) <= BROWSE_ALL_UP_TO else by_latest(entries)[:BROWSE_ALL_UP_TO]
+    context = {
+        "total": len(entries),
+        "axis_titles": AXIS_TITLES,
+        "categories": links(groups["category"]),
+        "packages": links(groups["package"]),
+        "severities": links(groups["severity"]),
+        "tags_shared": links(g for g in groups["tag"] if len(g.entries) > 1),
+        "tags_single": links(g for g in groups["tag"] if len(g.entries) == 1),
+        "items": [entry_item(e, index_path) for e in listed],
+        "all_listed": len(listed) == len(entries),
     }
-    context = {"overview": overview, "axis_titles": AXIS_TITLES, "total": len(entries)}
     pages.append(
         Page(index_path, _render(env.get_template("browse/index.md.j2"), context, index_path), "browse", in_nav=True)
     )
-    latest = sorted(entries, key=lambda e: (e.updated, e.id), reverse=True)[:10]
+
+    browse_url = _rel(index_path, "index.md")
     severity_counts = Counter(e.severity for e in entries)
     context = {
         "total": len(entries),
+        "coverage": coverage_sentence(entries, groups, browse_url),
         "counts": {axis: len(g) for axis, g in groups.items()},
         "severity_counts": [
             (s, severity_counts.get(s, 0), _rel(f"{BROWSE_DIR}/severity/{s}.md", "index.md")) for s in SEVERITIES
         ],
-        "latest": [_link(e, "index.md") for e in latest],
-        "browse_url": _rel(index_path, "index.md"),
+        "latest": [entry_item(e, "index.md") for e in by_latest(entries)[:LATEST_COUNT]],
+        "browse_url": browse_url,
         "site_name": options.site_name,
         "difficulties": DIFFICULTIES,
     }

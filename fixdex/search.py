@@ -1,11 +1,17 @@
 """Site search that scales: which engine a site uses, and the Pagefind step.
 
 Material's own search downloads its whole index before the first result
-(about 4 MB gzipped at 5,000 pages, and growing with every entry). Pagefind
-splits its index into chunks that a query fetches on demand, so a large
-knowledge base searches with a few hundred kilobytes. Small sites keep
-Material's search; `search: auto` switches at AUTO_PAGEFIND_FROM entries.
-Measurements behind this choice: docs/scale.md.
+(147 KB gzipped for today's 41 entries, about 4 MB at 5,000 pages, and growing
+with every entry). Pagefind splits its index into chunks that a query fetches
+on demand, so a knowledge base of any size searches with a few hundred
+kilobytes, and fixdex-search.js turns a pasted traceback into a query. So
+`search: auto` (the default) means Pagefind at every size; `search: material`
+keeps Material's search for a team that wants no extra build step.
+
+Whichever engine answers, no page view fetches a search index: the theme
+partial (templates/theme/partials/search.html) holds Material's index request
+and search worker until the reader opens the search. Measurements behind
+these choices: docs/scale.md.
 """
 
 from __future__ import annotations
@@ -17,7 +23,6 @@ from pathlib import Path
 
 from fixdex.resources import templates_folder
 
-AUTO_PAGEFIND_FROM = 500
 ENGINES = ("auto", "material", "pagefind")
 THEME_DIR = templates_folder() / "theme"
 SEARCH_SCRIPT = "fixdex-search.js"
@@ -26,10 +31,9 @@ _ARTICLE = re.compile(r'<article class="md-content__inner md-typeset"')
 _HEADERLINK = '<a class="headerlink"'
 
 
-def choose_engine(option: str, entry_count: int) -> str:
-    if option == "auto":
-        return "pagefind" if entry_count >= AUTO_PAGEFIND_FROM else "material"
-    return option
+def choose_engine(option: str) -> str:
+    """The engine behind `search: OPTION`; "auto" is Pagefind at every size (docs/scale.md says why)."""
+    return "pagefind" if option == "auto" else option
 
 
 def mark_indexable(html: str) -> str:

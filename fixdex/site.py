@@ -12,14 +12,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fixdex.assets import ASSET_DIR, PAGE_ONLY
 from fixdex.check import check
 from fixdex.load import LoadedEntry
 from fixdex.problems import format_report
 from fixdex.render import Page, RenderOptions, make_environment, render_pages
 
-ASSET_DIR = "assets/fixdex"
-# Files under templates/assets/ that are published with every site.
-ASSETS = ("fixdex.css", "fixdex-match.js", "fixdex-paste.js", "fixdex-paste.css")
+# Files under templates/assets/ that are published with every site. Every page loads the
+# stylesheets and scripts among them except those in PAGE_ASSETS, which only the pages
+# that ask for them load (fixdex.assets).
+ASSETS = (
+    "fixdex.css", "fixdex-match.js", "fixdex-paste.js", "fixdex-paste.css", "fixdex-browse.css", "fixdex-browse.js",
+)
 
 
 class SiteError(Exception):
@@ -38,11 +42,13 @@ class Site:
 
     @property
     def stylesheets(self) -> list[str]:
-        return [path for path in self.assets if path.endswith(".css")]
+        """Stylesheets every page loads."""
+        return [path for path in self.assets if path.endswith(".css") and path not in PAGE_ONLY]
 
     @property
     def scripts(self) -> list[str]:
-        return [path for path in self.assets if path.endswith(".js")]
+        """Scripts every page loads (none today: each script is loaded by the pages that use it)."""
+        return [path for path in self.assets if path.endswith(".js") and path not in PAGE_ONLY]
 
 
 def collect_extras(entries: Sequence[LoadedEntry], root: Path, options: RenderOptions) -> dict[str, dict[str, Any]]:
