@@ -137,10 +137,10 @@
     return button;
   }
 
-  /* Nothing matched: offer the search and a request prefilled with the error line. */
-  function showNoMatch(box, status, text) {
-    status.textContent = "No known error matches this text.";
+  /* No known error (nothing, or only similar entries): offer the search and a request for the error line. */
+  function offerRequest(box, text, lead) {
     var actions = element("p", "fx-paste-none");
+    if (lead) actions.appendChild(document.createTextNode(lead + " "));
     if (searchToggle()) {
       actions.appendChild(searchButton("fx-open-search", "Search the site"));
       actions.appendChild(document.createTextNode(" "));
@@ -192,7 +192,8 @@
     list.textContent = "";
     if (!text.trim()) { status.textContent = ""; return; }
     if (!candidates.length) {
-      showNoMatch(box, status, text);
+      status.textContent = "No known error matches this text.";
+      offerRequest(box, text, "");
       return;
     }
     status.textContent = candidates[0].confident ? "Known error:" : "No exact match; the closest entries:";
@@ -217,6 +218,7 @@
       if (c.fix_title) item.appendChild(inline(element("p", "fx-paste-fix"), c.fix_title));
       list.appendChild(item);
     });
+    if (!candidates[0].confident) offerRequest(box, text, "None of these?");
   }
 
   function wire(box) {
