@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from fixdex.match import INDEX_FORMAT, build_index, index_record
+from fixdex.match import INDEX_FORMAT, build_index, index_record, rules_record
 from fixdex.render import entry_url
 
 API_FORMAT = 1
@@ -93,7 +93,8 @@ def match_index_assets(entries: Sequence[Any], site_url: str = "", shard_bytes: 
 
 def shard_records(records: list[dict[str, Any]], site_url: str = "", shard_bytes: int = SHARD_BYTES) -> dict[str, str]:
     """Index records as files: one when they fit in `shard_bytes`, else a manifest and shards."""
-    whole = _dump({"format": INDEX_FORMAT, "site_url": site_url, "entries": records})
+    # the rules: every constant and pattern the browser's matcher uses, written by Python (fixdex.match)
+    whole = _dump({"format": INDEX_FORMAT, "site_url": site_url, "rules": rules_record(), "entries": records})
     if len(whole.encode("utf-8")) <= shard_bytes:
         return {MATCH_INDEX: whole}
     by_exception: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -118,5 +119,6 @@ def shard_records(records: list[dict[str, Any]], site_url: str = "", shard_bytes
         also = {name for record in group for name in record.get("exceptions", [])}
         manifest.append({"file": file, "exceptions": sorted(set(names) | also), "entries": len(group),
                          "bytes": len(text.encode("utf-8"))})
-    assets[MATCH_INDEX] = _dump({"format": INDEX_FORMAT, "site_url": site_url, "shards": manifest})
+    assets[MATCH_INDEX] = _dump({"format": INDEX_FORMAT, "site_url": site_url, "rules": rules_record(),
+                                 "shards": manifest})
     return assets

@@ -25,7 +25,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
@@ -34,40 +33,50 @@ from typing import Any
 
 from rapidfuzz.distance import Indel
 
-from fixdex.signature import FULL_LITERAL_CHARS, Signature, clean_capture, compile_signature
+from fixdex.normalise import (
+    QUOTES,
+    bound,
+    clean,
+    exception_names,
+    focus_lines,
+    join_lines,
+    normalise,
+    strip,
+    tokens,
+)
+from fixdex.normalise import rules_record as normalise_rules
+from fixdex.signature import (
+    FULL_LITERAL_CHARS,
+    TEXT_VALUE,
+    TRAILING_VALUE,
+    TYPE_PATTERNS,
+    Signature,
+    compile_signature,
+    match_view,
+)
 
-INDEX_FORMAT = 1
+__all__ = ["clean", "join_lines", "normalise", "tokens", "exception_names", "focus_lines", "bound"]
+
+INDEX_FORMAT = 2  # 2: signatures as programs, the rules in the index
 PREFILTER = 50  # fuzzy candidates kept after the token prefilter
 MIN_FUZZY = 0.45  # below this Indel ratio an entry is not a candidate at all
 CONFIDENT_FUZZY = 0.9
 CONFIDENT_MARGIN = 0.05
+SIGNATURE_SCORE = (0.8, 0.1, 0.1)  # base, x specificity, x agreement
+FUZZY_SCORE = (0.75, 0.05)  # x similarity, x agreement
+AGREEMENT_SCORE = {"match": 1.0, "absent": 0.5, "other": 0.0}
 
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]", re.ASCII)
-_PREFIXES = [
-    re.compile(r"^\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?\]?\s*", re.ASCII),
-    re.compile(r"^\[?\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\]?\s+", re.ASCII),
-    re.compile(r"^(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):[\w.]*:", re.ASCII),
-    re.compile(r"^\[?(?:DEBUG|INFO|WARN|WARNING|ERROR|CRITICAL|FATAL)\]?(?:\s+-|:)?\s+", re.ASCII),
-    re.compile(r"^##\[(?:error|warning)\]", re.ASCII),
-    re.compile(r"^E\s{2,}(?=\S)", re.ASCII),
-    re.compile(r"^[\w.-]+\s+\|\s", re.ASCII),
-]
-_EXCEPTION_NAME = re.compile(
-    r"(?<![\w.])(?:[A-Za-z_]\w*\.)*([A-Za-z_]\w*(?:Error|Exception|Warning|Exit|Interrupt|Fault))\b", re.ASCII
-)
-_EXCEPTION_LINE = re.compile(
-    r"^\s*(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Warning|Exit|Interrupt|Fault)\b", re.ASCII
-)
-_NORMALISE = [
-    (re.compile(r"https?://\S+", re.ASCII), " url "),
-    (re.compile(r"\b[a-z]:\\[^\s'\"`]*", re.ASCII), " path "),
-    (re.compile(r"(?<![\w/])(?:~|\.\.?)?(?:/[\w.@+-]+){2,}/?", re.ASCII), " path "),
-    (re.compile(r"\b0x[0-9a-f]+\b", re.ASCII), " hex "),
-    (re.compile(r"\bv?\d+(?:\.\d+){1,3}(?:(?:a|b|rc|dev|post)\d*)?\b", re.ASCII), " ver "),
-    (re.compile(r"\d+", re.ASCII), " num "),
-    (re.compile(r"[^a-z0-9_]+", re.ASCII), " "),
-]
-_PLACEHOLDER_WORDS = frozenset({"url", "path", "hex", "ver", "num"})
+
+def rules_record() -> dict[str, Any]:
+    """Every constant the JavaScript matcher needs, written into the match index by Python."""
+    return {
+        **normalise_rules(),
+        "prefilter": PREFILTER, "min_fuzzy": MIN_FUZZY, "confident_fuzzy": CONFIDENT_FUZZY,
+        "confident_margin": CONFIDENT_MARGIN, "signature_score": list(SIGNATURE_SCORE),
+        "fuzzy_score": list(FUZZY_SCORE), "agreement": AGREEMENT_SCORE, "full_literal_chars": FULL_LITERAL_CHARS,
+        "text_value": TEXT_VALUE, "trailing_value": TRAILING_VALUE, "types": TYPE_PATTERNS,
+        "view_quotes": QUOTES,
+    }
 
 
 @dataclass
@@ -107,10 +116,6 @@ class MatchIndex:
     # Prepared on first match, not on construction: a site build only writes the
     # index out and never matches, and preparing 10,000 entries costs seconds.
     @cached_property
-    def _patterns(self) -> list[list[re.Pattern[str]]]:
-        return [[s.compile() for s in e.signatures] for e in self.entries]
-
-    @cached_property
     def _tokens(self) -> list[frozenset[str]]:
         return [frozenset(w for text in e.normalised for w in tokens(text)) for e in self.entries]
 
@@ -127,58 +132,7 @@ class MatchIndex:
         return self.base_url.rstrip("/") + "/" + url if self.base_url else url
 
 
-# --- text preparation (the same steps exist in fixdex-match.js) ---------------------------------
-
-
-def clean(text: str) -> str:
-    """The paste without terminal colours, log prefixes and trailing spaces, one line per line."""
-    text = _ANSI.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
-    lines = []
-    for line in text.split("\n"):
-        for _ in range(3):
-            before = line
-            for prefix in _PREFIXES:
-                line = prefix.sub("", line, count=1)
-            if line == before:
-                break
-        lines.append(line.rstrip())
-    return "\n".join(lines).strip("\n")
-
-
-def join_lines(text: str) -> str:
-    """Cleaned lines joined with single spaces: undoes hard wrapping."""
-    return " ".join(line.strip() for line in text.split("\n") if line.strip())
-
-
-def normalise(text: str) -> str:
-    """Lowercase words with paths, URLs, hex, versions and numbers replaced by a fixed word."""
-    text = text.lower()
-    for pattern, replacement in _NORMALISE:
-        text = pattern.sub(replacement, text)
-    return " ".join(text.split())
-
-
-def tokens(normalised_text: str) -> list[str]:
-    return [w for w in normalised_text.split(" ") if len(w) >= 3 and w not in _PLACEHOLDER_WORDS]
-
-
-def exception_names(text: str) -> list[str]:
-    """Last components of the exception types named in the text, lowercased, in order."""
-    return [m.group(1).lower() for m in _EXCEPTION_NAME.finditer(text)]
-
-
-def focus_lines(cleaned: str) -> list[str]:
-    """The lines that carry the error: the last three exception lines and the last two lines."""
-    lines = [line.strip() for line in cleaned.split("\n") if line.strip()]
-    chosen = [line for line in lines if _EXCEPTION_LINE.match(line)][-3:] + lines[-2:]
-    joined = join_lines(cleaned)
-    if len(joined) <= 400:
-        chosen.append(joined)
-    seen: list[str] = []
-    for line in chosen:
-        if line not in seen:
-            seen.append(line)
-    return seen
+# --- text preparation: fixdex.normalise ----------------------------------------------------------
 
 
 def similarity(a: str, b: str) -> float:
@@ -204,32 +158,44 @@ def _exception_agreement(entry: IndexEntry, names: Sequence[str], text: str) -> 
     return "other" if names else "absent"
 
 
-_AGREEMENT_SCORE = {"match": 1.0, "absent": 0.5, "other": 0.0}
+@dataclass
+class MatchResult:
+    candidates: list[Candidate]
+    cut: bool  # the text was longer than the bounds (fixdex.normalise.TEXT_LIMIT, LINE_LIMIT) and was cut
 
 
 def match_index(text: str, index: MatchIndex, top: int = 5) -> list[Candidate]:
     """Ranked candidates for a pasted error text (see the module docstring for the steps)."""
-    cleaned = clean(text)
-    if not cleaned.strip():
-        return []
-    joined = join_lines(cleaned)
-    lowered = cleaned.lower()
+    return match_result(text, index, top).candidates
+
+
+def match_result(text: str, index: MatchIndex, top: int = 5) -> MatchResult:
+    """`match_index`, and whether the text had to be cut to its bounded slice."""
+    bounded, cut = bound(text)
+    cleaned = clean(bounded)
+    if not strip(cleaned):
+        return MatchResult([], cut)
+    view = match_view(cleaned)
+    joined: Any = None
     names = exception_names(cleaned)
     scored: list[Scored] = []
     hit: set[int] = set()
+    base, by_specificity, by_agreement = SIGNATURE_SCORE
     for number, entry in enumerate(index.entries):
         best: tuple[float, dict[str, str]] | None = None
         agreement = ""
-        for signature, pattern in zip(entry.signatures, index._patterns[number], strict=True):
-            if signature.key not in lowered:
+        for signature in entry.signatures:
+            if signature.key not in view.text:
                 continue
-            found = pattern.search(cleaned) or pattern.search(joined)
-            if not found:
+            captures = signature.search(view)
+            if captures is None:
+                joined = joined or view.joined()
+                captures = signature.search(joined)
+            if captures is None:
                 continue
             agreement = agreement or _exception_agreement(entry, names, cleaned)
             specificity = min(1.0, signature.literal_chars / FULL_LITERAL_CHARS)
-            score = 0.8 + 0.1 * specificity + 0.1 * _AGREEMENT_SCORE[agreement]
-            captures = {k: clean_capture(v) for k, v in found.groupdict().items() if v is not None}
+            score = base + by_specificity * specificity + by_agreement * AGREEMENT_SCORE[agreement]
             if best is None or score > best[0]:
                 best = (score, captures)
         if best is not None:
@@ -243,7 +209,7 @@ def match_index(text: str, index: MatchIndex, top: int = 5) -> list[Candidate]:
         confident = rank == 0 and _clear_winner(scored)
         url = index.absolute(entry.url)
         candidates.append(Candidate(entry.id, entry.title, url, item.score, confident, item.captures))
-    return candidates
+    return MatchResult(candidates, cut)
 
 
 @dataclass
@@ -280,7 +246,10 @@ def _fuzzy(cleaned: str, index: MatchIndex, names: Sequence[str], hit: set[int])
             continue
         shared = query_tokens & words
         if shared:
-            overlap.append((-sum(index._idf[w] for w in sorted(shared)), number))  # fixed order: same float as JS
+            total = 0.0
+            for word in sorted(shared):  # fixed order and plain addition (sum() compensates from 3.12): JS's float
+                total += index._idf[word]
+            overlap.append((-total, number))
     overlap.sort()
     results = []
     for _, number in overlap[:PREFILTER]:
@@ -289,7 +258,7 @@ def _fuzzy(cleaned: str, index: MatchIndex, names: Sequence[str], hit: set[int])
         if ratio < MIN_FUZZY:
             continue
         agreement = _exception_agreement(entry, names, cleaned)
-        score = round4(0.75 * ratio + 0.05 * _AGREEMENT_SCORE[agreement])
+        score = round4(FUZZY_SCORE[0] * ratio + FUZZY_SCORE[1] * AGREEMENT_SCORE[agreement])
         results.append(Scored(score, ratio >= CONFIDENT_FUZZY and agreement == "match", False, number, {}))
     return results
 
@@ -323,8 +292,7 @@ def index_record(entry: IndexEntry) -> dict[str, Any]:
         "title": entry.title,
         "url": entry.url,
         "exception": entry.exception,
-        "signatures": [{"text": s.text, "js": s.javascript, "literal": s.literal_chars, "key": s.key}
-                       for s in entry.signatures],
+        "signatures": [s.record() for s in entry.signatures],
         "normalised": entry.normalised,
         "exceptions": entry.exceptions,
     }

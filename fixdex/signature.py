@@ -1,58 +1,83 @@
 """Signatures: an entry's messages written as patterns with named placeholders.
 
-One small syntax, compiled twice: to Python `re` for `fixdex match`, and to a
-JavaScript `RegExp` source for the paste box. Both compilations come from the
-same token list, so the browser never receives Python regex syntax
-(`(?P<name>...)`, inline flags) and the two sides cannot drift.
+One small syntax, compiled once to a *program* that two twin searchers run:
+`Signature.search` here for `fixdex match`, and fixdex-match.js in the browser,
+which reads the same program from the match index. The program is plain data
+(segment patterns, placeholders); no Python regex syntax reaches the browser and
+the two sides cannot drift.
 
 The syntax (docs/matching.md is the user-facing copy):
 
-- Literal text matches itself, ignoring case.
+- Literal text matches itself, ignoring the case of ASCII letters.
 - A run of spaces matches any run of whitespace, line breaks included, so a
   message wrapped by a terminal or a log viewer still matches.
 - A quote character (' " ` ‘ ’ “ ”) matches any quote character, or none;
   next to a placeholder it matches any quote character (it ends the value).
-- `{name}` matches text on one line, as little as possible. At the very end
-  of a signature it takes the rest of the line, which may be empty; followed only by punctuation
-  (`{version}.`) it ends where that punctuation is followed by a space, a
-  separator or the end of the text.
-- `{name:int}` matches an integer, `{name:number}` a decimal number,
-  `{name:word}` a run of characters without whitespace.
+- `{name}` matches text on one line, up to the first place where the fixed
+  text after it matches (at most 300 characters). At the very end of a
+  signature it takes the rest of the line (at most 500), which may be empty;
+  followed only by punctuation (`{version}.`) it ends where that punctuation
+  is followed by a space, `,;:!?)]}>` or the end of the text. At the very
+  start of a signature it takes the line back to its start (at most 300), or
+  back to the first quote on the line when a quote opens the signature.
+- `{name:int}` matches an integer, `{name:number}` a decimal number (as much
+  as there is), `{name:word}` text without whitespace, like `{name}`.
 - `{{` and `}}` are literal braces. Names are lowercase identifiers, each
-  used once per signature.
+  used once per signature. Two placeholders need fixed text between them
+  that is more than spaces and quotes (`line {line} column {column}`).
+
+How a search runs, and why it is linear: the text is first turned into a
+*view* (`match_view`): ASCII letters lowered, every quote character made `'`,
+each whitespace run made one character (a line break if it holds one, else a
+space). A literal part of a signature is then a *segment*: a pattern of
+fixed characters, `[ \\n]` and bounded quote runs, with no repeat that could
+backtrack. The search finds the first segment that has fixed text (the
+anchor) left to right; from each place it matches, every placeholder after it
+takes the shortest value up to the next segment's first match inside its
+bounded window (typed placeholders take as much as their type allows), and
+never reconsiders it: a place that fails is left for the anchor's next match.
+Each step is one bounded regex search, so the time is linear in the text.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
+from typing import Any
 
+from fixdex.normalise import QUOTES, WHITESPACE, WHITESPACE_CLASS, ascii_lower
 from fixdex.problems import Problem
 
-QUOTES = "'\"`‘’“”"
-QUOTE_CLASS = "['\"`‘’“”]?"
-QUOTE_REQUIRED = "['\"`‘’“”]"
-# After a final placeholder and its closing punctuation: the end of the value.
-VALUE_END = "(?=[\\s,;:!?)\\]}>]|$)"
+TEXT_VALUE = 300  # longest value of {name} and {name:word}
+TRAILING_VALUE = 500  # longest value of a final {name}
+# Typed values, matched in the view (lowercased; quotes are ').
+TYPE_PATTERNS = {
+    "int": "[-+]?[0-9]{1,30}",
+    "number": "[-+]?[0-9]{1,30}(?:[.,][0-9]{1,30}){0,5}",
+}
+PLACEHOLDER_TYPES = ("text", "int", "number", "word")
+# After a final placeholder and its closing punctuation: the end of the value (in the view).
+VALUE_END = "(?![^ \\n,;:!?)\\]}>])"
 # Characters with a meaning in Python or JS regular expressions; both accept them escaped.
 _SPECIAL = set("\\^$.|?*+()[]{}/")
-# Bounded repeats keep a search linear in the text: an unbounded non-greedy run tried
-# from every quote of a long log line is quadratic, and a paste can be a whole CI log.
-PLACEHOLDER_TYPES = {
-    "text": "[^\\n]{1,300}?",
-    "int": "[-+]?\\d{1,30}",
-    "number": "[-+]?\\d{1,30}(?:[.,]\\d{1,30}){0,5}",
-    "word": "\\S{1,300}",
-}
-TRAILING_TEXT = "[^\\n]{0,500}"
 NAME_PATTERN = re.compile(r"^[a-z_][a-z0-9_]*$")
 # Below this many letters and digits of literal text a signature matches almost any error.
 MIN_LITERAL_CHARS = 10
 # Specificity reaches its maximum at this much literal text (see fixdex.match scoring).
 FULL_LITERAL_CHARS = 40
+
+_QUOTE_TABLE = {ord(q): "'" for q in QUOTES}
+_VIEW_TABLE = {**{ord(c): c.lower() for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}, **_QUOTE_TABLE,
+               **{ord(c): " " for c in WHITESPACE if c != "\n"}}
+# What changes length in the view: a whitespace run (to one character); astral characters
+# become U+FFFD, so the view has the same length in Python and in JavaScript's UTF-16.
+_VIEW_RUNS = re.compile(f"[\\U00010000-\\U0010FFFF\\ud800-\\udfff]|\\n[{WHITESPACE_CLASS}]*|[{WHITESPACE_CLASS}]{{2,}}")
+_TYPE_RE = {kind: re.compile(pattern) for kind, pattern in TYPE_PATTERNS.items()}
+_SPACES = re.compile("[ \\n]")
 
 
 class SignatureError(ValueError):
@@ -70,17 +95,71 @@ class Placeholder:
     type: str
 
 
+@dataclass(frozen=True)
+class Segment:
+    """A literal part, as a pattern over the view; `max_length` bounds what it can consume."""
+
+    pattern: str
+    max_length: int
+    fixed: bool  # holds a character other than whitespace and quotes: it can anchor a search
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        return _compiled(self.pattern)
+
+
 Token = str | Placeholder
+Item = Segment | Placeholder
+
+
+@dataclass(frozen=True)
+class View:
+    """A text as the searcher sees it, and the way back to the text's own characters."""
+
+    text: str  # lowered, quotes made ', whitespace runs made one character
+    original: str
+    breaks: tuple[tuple[int, int], ...]  # (view position, original position) where lengths part
+
+    def original_span(self, start: int, end: int) -> str:
+        return self.original[self._at(start):self._at(end)]
+
+    def _at(self, position: int) -> int:
+        found = bisect.bisect_right(self.breaks, (position, len(self.original) + 1))
+        view_at, original_at = self.breaks[found - 1] if found else (0, 0)
+        return original_at + position - view_at
+
+    def joined(self) -> View:
+        return View(self.text.replace("\n", " "), self.original, self.breaks)
+
+
+def match_view(text: str) -> View:
+    """The view of a (cleaned) text; see the module docstring."""
+    pieces: list[str] = []
+    breaks: list[tuple[int, int]] = []
+    last = 0
+    length = 0
+    for run in _VIEW_RUNS.finditer(text):
+        found = run.group()
+        replacement = "\ufffd" if len(found) == 1 and found != "\n" else ("\n" if "\n" in found else " ")
+        if replacement == found:
+            continue
+        pieces.append(text[last:run.start()])
+        length += run.start() - last + 1
+        pieces.append(replacement)
+        last = run.end()
+        if len(found) > 1:
+            breaks.append((length, last))
+    pieces.append(text[last:])
+    return View("".join(pieces).translate(_VIEW_TABLE), text, tuple(breaks))
 
 
 @dataclass(frozen=True)
 class Signature:
-    """A parsed signature, with its two compiled forms."""
+    """A parsed signature and its program."""
 
     text: str
     tokens: tuple[Token, ...]
-    python: str  # pattern for Python `re`, used with re.IGNORECASE
-    javascript: str  # source for `new RegExp(source, "i")`
+    program: tuple[Item, ...]
 
     @property
     def names(self) -> list[str]:
@@ -93,25 +172,167 @@ class Signature:
 
     @cached_property
     def key(self) -> str:
-        """The longest fixed word, lowercased: a text without it cannot match, so the regex is skipped."""
+        """The longest fixed word, lowercased: a text without it cannot match, so the search is skipped."""
         words = [w for t in self.tokens if isinstance(t, str) for w in re.findall(r"[A-Za-z0-9]+", t)]
         return max(words, key=len, default="").lower()
 
-    def compile(self) -> re.Pattern[str]:
-        return _compiled(self.python)
+    @cached_property
+    def anchor(self) -> int:
+        """Where in the program the search starts: the first segment with fixed text (-1: none)."""
+        return next((i for i, item in enumerate(self.program) if isinstance(item, Segment) and item.fixed), -1)
+
+    def record(self) -> dict[str, Any]:
+        """The program as JSON, for the browser's searcher."""
+        return {
+            "text": self.text, "literal": self.literal_chars, "key": self.key, "anchor": self.anchor,
+            "program": [["s", item.pattern, item.max_length] if isinstance(item, Segment)
+                        else ["p", item.name, item.type] for item in self.program],
+        }
+
+    def search(self, view: View) -> dict[str, str] | None:
+        """The captured values where the signature first matches the view, or None."""
+        spans = search_program(self.program, self.anchor, view.text)
+        if spans is None:
+            return None
+        return {name: clean_capture(view.original_span(start, end)) for name, (start, end) in spans.items()}
+
+    def matches(self, text: str) -> bool:
+        """Whether the signature matches a (cleaned) text, as the matcher would: lines as given, then joined."""
+        view = match_view(text)
+        return (search_program(self.program, self.anchor, view.text) is not None
+                or search_program(self.program, self.anchor, view.joined().text) is not None)
 
 
 @cache
 def _compiled(pattern: str) -> re.Pattern[str]:
-    # re's own cache holds 512 patterns; a catalogue has thousands, and check,
-    # the match index and the matcher each need them: compile each once
-    return re.compile(pattern, re.IGNORECASE)
+    # re's own cache holds 512 patterns; a catalogue has thousands: compile each once
+    return re.compile(pattern)
+
+
+def search_program(program: Sequence[Item], anchor: int, view: str) -> dict[str, tuple[int, int]] | None:
+    """Value spans (in the view) where the program first matches; the twin of fixdex-match.js `runProgram`."""
+    if anchor < 0:
+        return None
+    first = program[anchor]
+    assert isinstance(first, Segment)
+    position = 0
+    while True:
+        found = first.regex.search(view, position)
+        if found is None:
+            return None
+        spans = _attempt(program, anchor, view, found.start(), found.end())
+        if spans is not None:
+            return spans
+        position = found.start() + 1
+
+
+def _attempt(program: Sequence[Item], anchor: int, view: str, start: int,
+             end: int) -> dict[str, tuple[int, int]] | None:
+    spans: dict[str, tuple[int, int]] = {}
+    if anchor > 0:
+        leading = program[anchor - 1]
+        assert isinstance(leading, Placeholder)
+        before = program[anchor - 2] if anchor >= 2 else None
+        value_start = _leading_start(leading, before if isinstance(before, Segment) else None, view, start)
+        if value_start is None:
+            return None
+        spans[leading.name] = (value_start, start)
+    position = end
+    for index in range(anchor + 1, len(program), 2):
+        placeholder = program[index]
+        assert isinstance(placeholder, Placeholder)
+        if index + 1 == len(program):
+            value_end = _trailing_end(placeholder, view, position)
+            if value_end is None:
+                return None
+            spans[placeholder.name] = (position, value_end)
+            return spans
+        segment = program[index + 1]
+        assert isinstance(segment, Segment)
+        if placeholder.type in _TYPE_RE:
+            typed = _TYPE_RE[placeholder.type].match(view, position)
+            after = segment.regex.match(view, typed.end()) if typed else None
+            if typed is None or after is None:
+                return None
+            spans[placeholder.name] = (position, typed.end())
+            position = after.end()
+            continue
+        limit = _value_limit(placeholder.type, view, position)
+        if limit <= position:
+            return None
+        after = segment.regex.search(view, position + 1, limit + segment.max_length + 1)
+        if after is None or after.start() > limit:
+            return None
+        spans[placeholder.name] = (position, after.start())
+        position = after.end()
+    return spans
+
+
+def _value_limit(kind: str, view: str, position: int) -> int:
+    """The furthest end of a {name} or {name:word} value starting at `position`."""
+    limit = min(len(view), position + TEXT_VALUE)
+    stop = view.find("\n", position, limit) if kind == "text" else -1
+    if kind == "word":
+        space = _SPACES.search(view, position, limit)
+        stop = space.start() if space else -1
+    return stop if stop >= 0 else limit
+
+
+def _trailing_end(placeholder: Placeholder, view: str, position: int) -> int | None:
+    if placeholder.type in _TYPE_RE:
+        typed = _TYPE_RE[placeholder.type].match(view, position)
+        return typed.end() if typed else None
+    if placeholder.type == "word":
+        limit = _value_limit("word", view, position)
+        return limit if limit > position else None
+    limit = min(len(view), position + TRAILING_VALUE)
+    stop = view.find("\n", position, limit)
+    return stop if stop >= 0 else limit
+
+
+def _leading_start(placeholder: Placeholder, before: Segment | None, view: str, end: int) -> int | None:
+    """Where the value of a placeholder that precedes the anchor starts, or None."""
+    if placeholder.type in _TYPE_RE:
+        start = end
+        allowed = "0123456789" if placeholder.type == "int" else "0123456789.,"
+        floor = max(0, end - (30 if placeholder.type == "int" else 185))
+        while start > floor and view[start - 1] in allowed:
+            start -= 1
+        while start < end and view[start] in ".,":
+            start += 1
+        if start > 0 and view[start - 1] in "+-":
+            start -= 1
+        typed = _TYPE_RE[placeholder.type].match(view, start)
+        if start == end or typed is None or typed.end() != end:
+            return None
+        if before is None:
+            return start
+        opening = before.regex.search(view, max(0, start - before.max_length), start)
+        while opening is not None and opening.end() != start:
+            opening = before.regex.search(view, opening.start() + 1, start)
+        return start if opening is not None else None
+    floor = max(0, end - TEXT_VALUE)
+    if placeholder.type == "text":
+        low = view.rfind("\n", floor, end) + 1 or floor
+    else:
+        low = max(view.rfind(" ", floor, end), view.rfind("\n", floor, end)) + 1 or floor
+    low = max(low, floor)
+    if low >= end:
+        return None
+    if before is None:
+        return low
+    # the leftmost opening (a quote, most often) that leaves the value in bounds
+    opening = before.regex.search(view, max(0, low - before.max_length), end - 1)
+    while opening is not None and opening.end() < low:
+        opening = before.regex.search(view, opening.start() + 1, end - 1)
+    return opening.end() if opening is not None else None
 
 
 def parse(text: str) -> tuple[Token, ...]:
     """Split a signature into literal strings and placeholders, or raise SignatureError."""
     tokens: list[Token] = []
     literal: list[str] = []
+    literal_column = 1
     seen: set[str] = set()
     i = 0
     while i < len(text):
@@ -150,8 +371,15 @@ def parse(text: str) -> tuple[Token, ...]:
             if tokens and isinstance(tokens[-1], Placeholder):
                 raise SignatureError(f"placeholders {{{tokens[-1].name}}} and {{{name}}} touch", i + 1,
                                      "put literal text between them: where one ends would be a guess")
+            if len(tokens) >= 2 and isinstance(tokens[-2], Placeholder) and not _has_fixed(str(tokens[-1])):
+                raise SignatureError(
+                    f"placeholders {{{tokens[-2].name}}} and {{{name}}} are separated only by "
+                    f"{'spaces' if not str(tokens[-1]).strip(WHITESPACE) else 'spaces and quotes'}", literal_column,
+                    "keep a fixed word between them, as in `line {line} column {column}`: "
+                    "where one value ends would be a guess")
             tokens.append(Placeholder(name, kind))
             i = end + 1
+            literal_column = i + 1
         else:
             literal.append(ch)
             i += 1
@@ -160,47 +388,66 @@ def parse(text: str) -> tuple[Token, ...]:
     return tuple(tokens)
 
 
-def _literal_pattern(text: str, after_placeholder: bool = False, before_placeholder: bool = False) -> str:
+def _has_fixed(literal: str) -> bool:
+    return any(ch not in WHITESPACE and ch not in QUOTES for ch in literal)
+
+
+def _segment(text: str, after_placeholder: bool, before_placeholder: bool, value_end: bool) -> Segment:
+    """A literal part as a view pattern: fixed characters, `[ \\n]` for a space run, bounded quote runs."""
     out: list[str] = []
-    in_space = False
-    for position, ch in enumerate(text):
-        if ch.isspace():
-            if not in_space:
-                out.append("\\s+")
-            in_space = True
+    longest = 0
+    position = 0
+    fixed = False
+    while position < len(text):
+        ch = text[position]
+        if ch in WHITESPACE:
+            while position < len(text) and text[position] in WHITESPACE:
+                position += 1
+            out.append("[ \\n]")
+            longest += 1
             continue
-        in_space = False
         if ch in QUOTES:
+            first = position
+            while position < len(text) and text[position] in QUOTES:
+                position += 1
+            count = position - first
             # a quote that touches a placeholder is required: it is where the value stops
-            touching = (after_placeholder and position == 0) or (before_placeholder and position == len(text) - 1)
-            out.append(QUOTE_REQUIRED if touching else QUOTE_CLASS)
-        elif ch in _SPECIAL:
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    return "".join(out)
+            required = int(after_placeholder and first == 0) + int(before_placeholder and position == len(text))
+            required = min(required, count)
+            out.append("'" if required == count == 1 else "'?" if (required, count) == (0, 1)
+                       else f"'{{{required},{count}}}")
+            longest += count
+            continue
+        fixed = True
+        character = ascii_lower(ch)
+        if ord(character) > 0xFFFF or 0xD800 <= ord(character) <= 0xDFFF:
+            character = "\ufffd"
+        out.append("\\" + character if character in _SPECIAL else character)
+        longest += 1
+        position += 1
+    if value_end:
+        out.append(VALUE_END)
+        longest += 1
+    return Segment("".join(out), longest, fixed)
 
 
 def _has_words(token: Token) -> bool:
     return isinstance(token, Placeholder) or any(ch.isalnum() for ch in token)
 
 
-def _compile(tokens: Sequence[Token], named_group: str) -> str:
-    parts: list[str] = []
+def _program(tokens: Sequence[Token]) -> tuple[Item, ...]:
+    items: list[Item] = []
     last_word = max((i for i, t in enumerate(tokens) if _has_words(t)), default=-1)
+    # `{version}.` must not stop at the first dot of 3.12
+    value_end = 0 <= last_word < len(tokens) - 1 and isinstance(tokens[last_word], Placeholder)
     for index, token in enumerate(tokens):
-        if isinstance(token, str):
-            after = index > 0 and isinstance(tokens[index - 1], Placeholder)
-            before = index + 1 < len(tokens) and isinstance(tokens[index + 1], Placeholder)
-            parts.append(_literal_pattern(token, after, before))
+        if isinstance(token, Placeholder):
+            items.append(token)
             continue
-        body = PLACEHOLDER_TYPES[token.type]
-        if token.type == "text" and index == len(tokens) - 1:
-            body = TRAILING_TEXT
-        parts.append(named_group.format(name=token.name, body=body))
-    if 0 <= last_word < len(tokens) - 1 and isinstance(tokens[last_word], Placeholder):
-        parts.append(VALUE_END)  # `{version}.` must not stop at the first dot of 3.12
-    return "".join(parts)
+        after = index > 0 and isinstance(tokens[index - 1], Placeholder)
+        before = index + 1 < len(tokens) and isinstance(tokens[index + 1], Placeholder)
+        items.append(_segment(token, after, before, value_end and index == len(tokens) - 1))
+    return tuple(items)
 
 
 @cache
@@ -209,22 +456,20 @@ def compile_signature(text: str) -> Signature:
     if not text.strip():
         raise SignatureError("empty signature", 1, "write the message with {placeholders} for the parts that vary")
     tokens = parse(text)
-    return Signature(
-        text=text,
-        tokens=tokens,
-        python=_compile(tokens, "(?P<{name}>{body})"),
-        javascript=_compile(tokens, "(?<{name}>{body})"),
-    )
+    return Signature(text=text, tokens=tokens, program=_program(tokens))
 
 
 def clean_capture(value: str) -> str:
-    """A captured value without the whitespace and quotes around it.
+    """A captured value with its whitespace runs made single spaces, without the whitespace and quotes around it.
 
     Quotes come off only when none is left inside: `'x' from 'y'` stays whole.
     """
-    value = value.strip()
+    value = " ".join(w for w in _WHITESPACE_RUN.split(value) if w)
     inner = value.strip(QUOTES)
-    return inner.strip() if not any(q in inner for q in QUOTES) else value
+    return inner.strip(WHITESPACE) if not any(q in inner for q in QUOTES) else value
+
+
+_WHITESPACE_RUN = re.compile(f"[{WHITESPACE_CLASS}]+")
 
 
 def signature_problems(text: str, messages: Sequence[str]) -> list[tuple[str, str | None]]:
@@ -240,8 +485,7 @@ def signature_problems(text: str, messages: Sequence[str]) -> list[tuple[str, st
             "so it matches almost any error",
             f"keep at least {MIN_LITERAL_CHARS} characters of the message's fixed words around the placeholders",
         ))
-    pattern = signature.compile()
-    if not any(pattern.search(message) for message in messages):
+    if not any(signature.matches(message) for message in messages):
         found.append((
             "signature matches neither the entry's message nor any of its variants",
             "check the fixed words against `message:`, and put a placeholder where the wording varies",
@@ -295,14 +539,13 @@ def check_signatures(entries: Sequence[object], root: Path) -> list[Problem]:
             if found:
                 continue
             signature = compile_signature(text)
-            pattern = signature.compile()
             words = required_words(signature)
             candidates = min((postings.get(word, set()) for word in words), key=len) if words else everyone
             for other_position in sorted(candidates - {position}):
                 other, _document, other_path = loaded[other_position]
                 if other.id == entry.id:
                     continue
-                clash = next((m for m in other.messages if pattern.search(m)), None)
+                clash = next((m for m in other.messages if signature.matches(m)), None)
                 if clash is not None:
                     problems.append(document.problem(
                         ("signatures", index),

@@ -23,7 +23,9 @@ from fixdex.render import Page, RenderOptions, make_environment, render_pages
 # that ask for them load (fixdex.assets).
 ASSETS = (
     "fixdex.css", "fixdex-match.js", "fixdex-paste.js", "fixdex-paste.css", "fixdex-browse.css", "fixdex-browse.js",
+    "fixdex-match-worker.js",  # started by fixdex-paste.js as a Web Worker, never loaded by a page
 )
+WORKERS = frozenset({f"{ASSET_DIR}/fixdex-match-worker.js"})
 
 
 class SiteError(Exception):
@@ -48,7 +50,7 @@ class Site:
     @property
     def scripts(self) -> list[str]:
         """Scripts every page loads (none today: each script is loaded by the pages that use it)."""
-        return [path for path in self.assets if path.endswith(".js") and path not in PAGE_ONLY]
+        return [path for path in self.assets if path.endswith(".js") and path not in PAGE_ONLY | WORKERS]
 
 
 def collect_extras(entries: Sequence[LoadedEntry], root: Path, options: RenderOptions) -> dict[str, dict[str, Any]]:

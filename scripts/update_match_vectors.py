@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from fixdex.match import IndexEntry, MatchIndex, index_record, match_index, normalise
+from fixdex.match import INDEX_FORMAT, IndexEntry, MatchIndex, index_record, match_index, normalise, rules_record
 from fixdex.signature import compile_signature
 
 VECTORS = Path(__file__).resolve().parent.parent / "tests" / "data" / "match-vectors.json"
@@ -30,7 +30,8 @@ def vector_index(entries: list[dict[str, object]]) -> MatchIndex:
 def main() -> None:
     data = json.loads(VECTORS.read_text(encoding="utf-8"))
     index = vector_index(data["entries"])
-    data["index"] = {"format": 1, "entries": [index_record(e) for e in index.entries]}
+    data["index"] = {"format": INDEX_FORMAT, "rules": rules_record(),
+                     "entries": [index_record(e) for e in index.entries]}
     for case in data["match"]:
         found = match_index(case["text"], index, top=5)
         case["score"] = found[0].score if found else None

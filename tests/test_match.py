@@ -7,7 +7,6 @@ tests/data/match-vectors.json is shared with the JavaScript matcher
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -17,7 +16,7 @@ import pytest
 
 from fixdex.load import load_entries
 from fixdex.match import clean, exception_names, index_record, match_index, normalise
-from fixdex.signature import SignatureError, check_signatures, compile_signature
+from fixdex.signature import SignatureError, check_signatures, compile_signature, match_view
 
 DATA = Path(__file__).resolve().parent / "data"
 VECTORS = json.loads((DATA / "match-vectors.json").read_text(encoding="utf-8"))
@@ -85,17 +84,14 @@ def test_match_vectors(case: dict[str, object]) -> None:
     ],
 )
 def test_signature_captures(signature: str, text: str, captures: dict[str, str]) -> None:
-    from fixdex.signature import clean_capture
-
-    found = compile_signature(signature).compile().search(text)
-    assert found is not None
-    assert {k: clean_capture(v) for k, v in found.groupdict().items()} == captures
+    assert compile_signature(signature).search(match_view(text)) == captures
 
 
-def test_javascript_source_has_no_python_syntax() -> None:
-    signature = compile_signature("The model `{model}` does not exist (code {code:int})")
-    assert "(?P<" not in signature.javascript and "(?<model>" in signature.javascript
-    assert re.compile(signature.python).groupindex.keys() == {"model", "code"}
+def test_program_is_plain_data_without_python_syntax() -> None:
+    record = compile_signature("The model `{model}` does not exist (code {code:int})").record()
+    assert record["anchor"] == 0
+    assert [item[:2] for item in record["program"] if item[0] == "p"] == [["p", "model"], ["p", "code"]]
+    assert not any("(?P" in item[1] for item in record["program"] if item[0] == "s")
 
 
 @pytest.mark.parametrize(
@@ -107,6 +103,8 @@ def test_javascript_source_has_no_python_syntax() -> None:
         ("value {x:float} here", "unknown placeholder type 'float' in {x:float} at character 8"),
         ("from {a} to {a} again", "placeholder {a} is used twice at character 14"),
         ("value {a}{b} here", "placeholders {a} and {b} touch at character 10"),
+        ("{a} {b} {c} {d} (char {e})", "placeholders {a} and {b} are separated only by spaces at character 4"),
+        ("model '{a}' '{b}' here", "placeholders {a} and {b} are separated only by spaces and quotes at character 11"),
     ],
 )
 def test_invalid_signatures(signature: str, message: str) -> None:

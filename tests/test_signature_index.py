@@ -23,11 +23,11 @@ def test_indexed_rule_equals_a_full_scan_on_the_catalogue() -> None:
     expected = set()
     for entry in entries:
         for index, text in enumerate(entry.signatures):
-            pattern = compile_signature(text).compile()
-            if not any(pattern.search(m) for m in entry.messages):
+            signature = compile_signature(text)
+            if not any(signature.matches(m) for m in entry.messages):
                 continue
             for other in entries:
-                if other.id != entry.id and any(pattern.search(m) for m in other.messages):
+                if other.id != entry.id and any(signature.matches(m) for m in other.messages):
                     expected.add((entry.id, index, other.id))
     found = set()
     for problem in check_signatures(result.entries, ROOT):

@@ -9,10 +9,6 @@
   var script = document.currentScript;
   var siteRoot = new URL("../../", script ? script.src : location.href);  /* assets/fixdex/ -> site root */
   var indexUrl = new URL("api/match-index.json", siteRoot);
-  var manifest = null;
-  var shards = {};   /* file -> Promise of records */
-  var prepared = {}; /* sorted shard files -> prepared index */
-
   function fetchJson(url) {
     return fetch(url).then(function (r) {
       if (!r.ok) throw new Error(url + ": HTTP " + r.status);
@@ -20,33 +16,60 @@
     });
   }
 
-  function loadManifest() {
-    if (!manifest) manifest = fetchJson(indexUrl);
-    return manifest;
+  /* Matching runs in a Web Worker (fixdex-match-worker.js, which fetches the index and the shards a
+   * text needs), so a slow paste can never freeze the page; where Workers are unavailable the same
+   * fixdexMatch.session runs here. Resolves to {candidates, cut, note, rules}. */
+  var worker = null;
+  var waiting = new Map();
+  var requests = 0;
+  var local = null;
+
+  function settle(id, method, value) {
+    var pending = waiting.get(id);
+    if (!pending) return;
+    waiting.delete(id);
+    pending[method](value);
   }
 
-  /* The prepared index for this text: the shards whose exception types the text names, else all. */
-  function indexFor(text) {
-    return loadManifest().then(function (data) {
-      if (data.entries) {
-        if (!prepared.all) prepared.all = window.fixdexMatch.prepare(data.entries, siteRoot.href);
-        return prepared.all;
-      }
-      var names = window.fixdexMatch.exceptionNames(window.fixdexMatch.clean(text));
-      var wanted = data.shards.filter(function (s) {
-        return s.exceptions.some(function (e) { return names.indexOf(e) >= 0; });
+  function startWorker() {
+    if (worker !== null || local !== null || typeof Worker === "undefined") return;
+    try {
+      worker = new Worker(new URL("assets/fixdex/fixdex-match-worker.js", siteRoot));
+    } catch (error) {
+      worker = null;
+      return;
+    }
+    worker.onmessage = function (event) {
+      var data = event.data;
+      if (data.error) settle(data.id, "reject", new Error(data.error));
+      else settle(data.id, "resolve", data.result);
+    };
+    worker.onerror = function (event) {  /* the worker could not start: match on the page instead */
+      if (event && event.preventDefault) event.preventDefault();
+      worker = null;
+      local = window.fixdexMatch.session(indexUrl.href, siteRoot.href);
+      var pending = Array.from(waiting.values());
+      waiting.clear();
+      pending.forEach(function (p) { local.match(p.text, 5).then(p.resolve, p.reject); });
+    };
+  }
+
+  function matchText(text) {
+    startWorker();
+    var result;
+    if (worker !== null) {
+      result = new Promise(function (resolve, reject) {
+        var id = ++requests;
+        waiting.set(id, { resolve: resolve, reject: reject, text: text });
+        worker.postMessage({ id: id, text: text, top: 5, indexUrl: indexUrl.href, siteRoot: siteRoot.href });
       });
-      if (!wanted.length) wanted = data.shards;
-      var files = wanted.map(function (s) { return s.file; }).sort();
-      var key = files.join(" ");
-      if (prepared[key]) return prepared[key];
-      return Promise.all(files.map(function (file) {
-        if (!shards[file]) shards[file] = fetchJson(new URL(file, indexUrl)).then(function (d) { return d.entries; });
-        return shards[file];
-      })).then(function (lists) {
-        prepared[key] = window.fixdexMatch.prepare([].concat.apply([], lists), siteRoot.href);
-        return prepared[key];
-      });
+    } else {
+      if (local === null) local = window.fixdexMatch.session(indexUrl.href, siteRoot.href);
+      result = local.match(text, 5);
+    }
+    return result.then(function (found) {
+      window.fixdexMatch.useRules(found.rules);  /* clean() for the request line below */
+      return found;
     });
   }
 
@@ -232,8 +255,10 @@
       var ticket = ++latest;
       if (!text.trim()) { show(box, [], text); return; }
       box.querySelector(".fx-paste-status").textContent = "Matching…";
-      indexFor(text).then(function (index) {
-        if (ticket === latest) show(box, window.fixdexMatch.match(text, index, 5), text);
+      matchText(text).then(function (result) {
+        if (ticket !== latest) return;
+        show(box, result.candidates, text);
+        if (result.cut) box.querySelector(".fx-paste-status").textContent += " " + result.note;
       }).catch(function (error) {
         box.querySelector(".fx-paste-status").textContent = "The match index could not be loaded (" + error.message + ").";
       });
