@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 import sys
 import threading
-import traceback
 from types import TracebackType
 from typing import Any
 
@@ -68,6 +67,8 @@ def known_error_for(error: BaseException, index: Any = None, base_url: str | Non
     FIXDEX_LINKS turns links off, for a KeyboardInterrupt, and whenever matching
     fails for any reason (no index, a broken one, a bug).
     """
+    import traceback  # 5 ms at import: paid at the first error, not by every program that installs the hook
+
     try:
         if not links_enabled() or isinstance(error, KeyboardInterrupt):
             return None

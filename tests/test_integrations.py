@@ -171,20 +171,12 @@ def test_hook_is_silent_when_links_are_off(kb: Path) -> None:
 
 
 def test_import_and_install_cost_at_most_60_ms() -> None:
-    """What `import fixdex` adds to a bare interpreter, as `python -X importtime` reports it.
+    """`import fixdex; fixdex.install()` in a fresh interpreter, in CPU time: other jobs share the machine.
 
-    Best of 5: other jobs share the CPU. install() itself only assigns two hooks.
+    Best of 5. The wall-clock figure on an idle machine is in docs/library-authors.md.
     """
-    best = min(_import_microseconds("fixdex") for _ in range(5))
-    assert best <= 60_000, f"import fixdex took {best / 1000:.1f} ms"
-
-
-def _import_microseconds(module: str) -> int:
-    result = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {module}"], capture_output=True,
-                            text=True, env=_env(), check=True)
-    # "import time: self [us] | cumulative | imported package"
-    for line in result.stderr.splitlines():
-        parts = line.split("|")
-        if len(parts) == 3 and parts[2].strip() == module and parts[1].strip().isdigit():
-            return int(parts[1])
-    raise AssertionError(f"no import time for {module}:\n{result.stderr[-2000:]}")
+    code = ("import time; start = time.process_time(); import fixdex; fixdex.install(); "
+            "print((time.process_time() - start) * 1000)")
+    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(),
+                                 check=True).stdout) for _ in range(5)]
+    assert min(runs) <= 60, f"import fixdex + install() took {min(runs):.1f} ms of CPU"
