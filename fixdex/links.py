@@ -253,7 +253,8 @@ def add_addresses(site: Any, root: Path, env: Any, site_url: str, *, check_publi
     from fixdex.render import Page
 
     entries = [item.entry for item in site.entries]
-    paste = env.get_template("paste.md.j2").render(total=len(entries))
+    paste = env.get_template("paste.md.j2").render(total=len(entries),
+                                                   request_host=host_name(repo_url) if repo_url else "")
     site.pages.append(Page("paste.md", paste, "paste", in_nav=True))
     site.not_found_html = not_found_html(env, site_url)
     site.assets.update(api_assets(entries, site_url))

@@ -80,7 +80,9 @@ def test_paste_box_on_home_and_its_own_page(matched_site: Path) -> None:
         html = (site / page).read_text(encoding="utf-8")
         assert 'data-fixdex-paste' in html and 'id="fx-paste-input"' in html
         assert "assets/fixdex/fixdex-match.js" in html and "assets/fixdex/fixdex-paste.js" in html
-    assert "Paste your error" in (site / "paste" / "index.html").read_text(encoding="utf-8")
+    paste = (site / "paste" / "index.html").read_text(encoding="utf-8")
+    assert "Paste your error" in paste
+    assert "prefilled request\nto write the entry (you need a git.example.test account)" in paste
 
 
 def test_index_is_sharded_by_exception_type_past_the_limit() -> None:
