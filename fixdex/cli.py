@@ -134,7 +134,8 @@ def _notes_import(args: argparse.Namespace) -> int:
         print(f"fixdex notes import: {entries}: entries folder not found (pass --entries)", file=sys.stderr)
         return 2
     try:
-        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+        raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         print(f"fixdex notes import: {args.file}: cannot read the issue body: {error}", file=sys.stderr)
         return 2
@@ -162,11 +163,11 @@ def _notes_moderate(args: argparse.Namespace) -> int:
     from fixdex.notes import ModerationError, set_status
 
     status = {"approve": "approved", "reject": "rejected"}[args.notes_command]
-    if not Path(args.path).is_file():
+    if not Path(args.path).is_file() and not Path(args.path).is_symlink():
         print(f"fixdex notes {args.notes_command}: {args.path}: no such note file", file=sys.stderr)
         return 2
     try:
-        old, new = set_status(Path(args.path), status)
+        old, new = set_status(Path(args.path), status, notes_dir=Path(args.notes), change=args.change)
     except ModerationError as error:
         print(f"fixdex notes {args.notes_command}: {error}", file=sys.stderr)
         return 1
@@ -246,6 +247,8 @@ def build_parser() -> argparse.ArgumentParser:
     for action, verb in (("approve", "show a note on its entry page"), ("reject", "keep a note out of the site")):
         moderate = notes_commands.add_parser(action, help=verb)
         moderate.add_argument("path", help="the note file, e.g. notes/ENTRY-ID/2026-01-31-handle.yaml")
+        moderate.add_argument("--notes", default="notes", help="notes folder (default: notes)")
+        moderate.add_argument("--change", action="store_true", help="change a decision already taken")
         moderate.set_defaults(handler=_notes_moderate)
     requests = commands.add_parser("requests", help="rank requested entries by demand, from an exported issue list")
     requests.add_argument("file", help="`gh issue list --json number,title,body,labels,createdAt,reactionGroups` "

@@ -473,7 +473,7 @@ def link_refusal(path: Path, boundary: Path, *, allowed: bool = True) -> tuple[s
         return "dangling symbolic link: its target does not exist", "remove the link or restore its target"
     target = path.resolve()
     if not target.is_relative_to(boundary):
-        return (f"symbolic link to a file outside {boundary.name}/: not read",
+        return (f"symbolic link pointing outside {boundary.name}/: not read",
                 "copy the file into the folder instead of linking to it")
     if target.is_dir():
         return "symbolic link to a folder: not followed", "move the folder here instead of linking to it"

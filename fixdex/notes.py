@@ -23,6 +23,7 @@ import fcntl
 import html
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -636,34 +637,111 @@ def note_yaml(note: Note) -> str:
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
+class DuplicateSubmission(SubmissionError):
+    """The same note (same entry, same body once normalised) is already on file, in any status."""
+
+    def __init__(self, existing: Path, status: str) -> None:
+        self.existing = existing
+        self.status = status
+        super().__init__("issue body", [f"the same note is already on file as {existing} (status: {status}): "
+                                        "nothing new to review"])
+
+
+def normalised_body(body: str) -> str:
+    """What makes two bodies the same note: case, Unicode compatibility forms and spacing don't count."""
+    return " ".join(unicodedata.normalize("NFKC", body).casefold().split())
+
+
+@contextlib.contextmanager
+def notes_lock(notes_dir: Path) -> Iterator[None]:
+    """Hold the notes folder's lock: imports and moderation of one knowledge base run one at a time.
+
+    An advisory lock (fcntl.flock) on the folder itself, so no lock file is left
+    behind for git to see; the kernel drops it when the process ends, even when
+    killed. fcntl is POSIX only, which is where fixdex's CLI runs (Linux CI,
+    macOS laptops); the filelock package would add a dependency for Windows alone.
+    """
+    descriptor = os.open(notes_dir, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
+
+
+def write_atomically(target: Path, data: bytes, *, create: bool = False) -> None:
+    """Write a whole file or nothing: a temporary file in the same folder, flushed, then renamed over the target.
+
+    Readers see the old file or the new one, never half of one; a run killed
+    mid-write leaves the old file and a hidden `.NAME.*.tmp` that no scan reads.
+    With `create`, an existing target is an error instead of being replaced.
+    """
+    if target.exists():
+        mode = stat.S_IMODE(target.stat().st_mode)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            os.fchmod(handle.fileno(), mode)  # mkstemp makes 0600: keep the note readable as before
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if create:
+            os.link(temporary, target)  # fails if the target exists: never replaces a note
+            os.unlink(temporary)
+        else:
+            os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.absolute().parent.resolve().is_relative_to(folder.resolve())
+
+
 def import_submission(text: str, notes_dir: Path, entries_dir: Path, *, author: str | None = None,
                       date: dt.date | None = None) -> Path:
     """Turn a submitted issue body into a pending note file; on any problem, write nothing.
 
     The written text is read back and validated exactly as `fixdex check` will,
-    so an accepted submission is always a valid note file.
+    so an accepted submission is always a valid note file. A resubmission (same
+    entry and body, see `normalised_body`) of a note already on file, pending,
+    approved or rejected, is reported as DuplicateSubmission and writes nothing.
     """
     if len(text) > MAX_ISSUE_BODY_CHARS:
         raise SubmissionError("issue body", [f"too long: {len(text)} characters, the limit is {MAX_ISSUE_BODY_CHARS}"])
     note = submission_to_note(parse_issue_body(text), author=author, date=date or dt.date.today())
-    entry_file = entries_dir / f"{note.entry}.yaml"
-    if not entry_file.is_file():
-        close = difflib.get_close_matches(note.entry, sorted(p.stem for p in entries_dir.glob("*.yaml")), n=1)
+    entry_ids = {p.stem for p in scan_folder(entries_dir).files} if entries_dir.is_dir() else set()
+    if note.entry not in entry_ids:
+        close = difflib.get_close_matches(note.entry, sorted(entry_ids), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise SubmissionError("issue body", [f"{FIELDS['entry']}: entry {note.entry!r} does not exist in "
                                              f"{entries_dir}{hint}"])
+    if notes_dir.is_symlink() or (notes_dir / note.entry).is_symlink():
+        raise SubmissionError("issue body", [f"{notes_dir / note.entry} is a symbolic link: notes are written only "
+                                             "into real folders"])
+    content = note_yaml(note)
     folder = notes_dir / note.entry
     stem = f"{note.date.isoformat()}-{slugify(note.author)}"
-    target = folder / f"{stem}.yaml"
-    number = 2
-    while target.exists():
-        target = folder / f"{stem}-{number}.yaml"
-        number += 1
-    content = note_yaml(note)
-    _verify_round_trip(content, note, target)
+    _verify_round_trip(content, note, folder / f"{stem}.yaml")
     folder.mkdir(parents=True, exist_ok=True)
-    with target.open("x", encoding="utf-8") as handle:
-        handle.write(content)
+    with notes_lock(notes_dir):
+        wanted = normalised_body(note.body)
+        for file in note_files(folder):
+            existing, _ = load_note(file, str(file))
+            if existing is not None and normalised_body(existing.note.body) == wanted:
+                raise DuplicateSubmission(file, existing.note.status)
+        target = folder / f"{stem}.yaml"
+        number = 2
+        while target.exists() or target.is_symlink():
+            target = folder / f"{stem}-{number}.yaml"
+            number += 1
+        write_atomically(target, content.encode("utf-8"), create=True)
     return target
 
 
@@ -681,34 +759,59 @@ class ModerationError(ValueError):
     pass
 
 
-def set_status(file: Path, status: str, root: Path | None = None) -> tuple[str, str]:
+class AlreadyDecided(ModerationError):
+    """The note was approved or rejected already (perhaps by a run at the same moment); nothing changed."""
+
+
+def set_status(file: Path, status: str, root: Path | None = None, *, notes_dir: Path | None = None,
+               change: bool = False) -> tuple[str, str]:
     """Rewrite only the value on the note's `status:` line; every other byte stays as it was.
 
-    Returns (old status, new status). The file must be a valid note before and after.
+    Returns (old status, new status). The file must be a valid note before and
+    after, a plain file (not a link) in NOTES/ENTRY-ID/ (`notes_dir` defaults to
+    the grandparent folder, which must be named `notes`). Approving or
+    rejecting decides a pending note; a decided note changes only with
+    `change=True`, so of two runs at once (approve and reject) one wins and the
+    other raises AlreadyDecided. The read, the check and the write happen under
+    the notes lock, and the write is atomic.
     """
     if status not in STATUSES:
         raise ModerationError(f"unknown status {status!r}: use one of {', '.join(STATUSES)}")
-    if not file.is_file():
-        raise ModerationError(f"{file}: no such note file")
     display = _display(file, root or Path.cwd())
-    loaded, problems = load_note(file, display)
-    if loaded is None or problems:
-        raise ModerationError("\n".join(str(p) for p in problems) or f"{display}: not a valid note")
-    old = loaded.note.status
-    if old == status:
-        return old, status
-    line_number, _ = loaded.document.keys[("status",)]
-    lines = file.read_bytes().split(b"\n")
-    line = lines[line_number - 1]
-    match = re.match(rb"^(status:[ \t]*)([\"']?)(pending|approved|rejected)\2([ \t]*(?:#.*)?)$", line)
-    if match is None:
-        raise ModerationError(f"{display}:{line_number}: the status line is not `status: {old}`; edit it by hand")
-    lines[line_number - 1] = match.group(1) + status.encode() + match.group(4)
-    new_text = b"\n".join(lines)
-    check = Note.model_validate(yaml.safe_load(new_text.decode("utf-8")))
-    if check.status != status or check.model_copy(update={"status": old}) != loaded.note:
-        raise ModerationError(f"{display}: rewriting the status would change other fields; edit it by hand")
-    file.write_bytes(new_text)
+    if file.is_symlink():
+        raise ModerationError(f"{display}: a symbolic link: moderate the note file itself")
+    if notes_dir is None:
+        notes_dir = file.absolute().parent.parent
+        if notes_dir.name != "notes":
+            raise ModerationError(f"{display}: not a note file: notes are notes/ENTRY-ID/DATE-SLUG.yaml")
+    if not notes_dir.is_dir() or not _inside(file, notes_dir) or file.absolute().parent.parent.resolve() != \
+            notes_dir.resolve():
+        raise ModerationError(f"{display}: not in {notes_dir}/ENTRY-ID/: only notes there are moderated")
+    if not file.is_file():
+        raise ModerationError(f"{display}: no such note file")
+    with notes_lock(notes_dir):
+        loaded, problems = load_note(file, display)
+        if loaded is None or problems:
+            raise ModerationError("\n".join(str(p) for p in problems) or f"{display}: not a valid note")
+        old = loaded.note.status
+        if old == status:
+            return old, status
+        if old != "pending" and not change:
+            verb = {"approved": "approve", "rejected": "reject", "pending": "reset"}[status]
+            raise AlreadyDecided(f"{display} is already {old}: not {status} (another moderator or run decided "
+                                 f"first; to change the decision, {verb} it again with --change)")
+        line_number, _ = loaded.document.keys[("status",)]
+        lines = file.read_bytes().split(b"\n")
+        line = lines[line_number - 1]
+        match = re.match(rb"^(status:[ \t]*)([\"']?)(pending|approved|rejected)\2([ \t]*(?:#.*)?)$", line)
+        if match is None:
+            raise ModerationError(f"{display}:{line_number}: the status line is not `status: {old}`; edit it by hand")
+        lines[line_number - 1] = match.group(1) + status.encode() + match.group(4)
+        new_text = b"\n".join(lines)
+        check = Note.model_validate(yaml.safe_load(new_text.decode("utf-8")))
+        if check.status != status or check.model_copy(update={"status": old}) != loaded.note:
+            raise ModerationError(f"{display}: rewriting the status would change other fields; edit it by hand")
+        write_atomically(file, new_text)
     return old, status
 
 

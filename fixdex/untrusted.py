@@ -222,7 +222,11 @@ def check_untrusted(entries: Sequence[LoadedEntry], root: Path) -> list[Problem]
     for loaded in entries:
         data = loaded.document.data if isinstance(loaded.document.data, dict) else {}
         for path, text in prose_fields(data):
-            for finding in html_findings(text):
+            found = html_findings(text)
+            if path == ("exception",) and "`" in text:
+                found.append(Finding(text.index("`"), "`", "a backtick in an exception name: it would end the "
+                                     "code span the name is shown in", "write the type as Python prints it"))
+            for finding in found:
                 line, column = locate(loaded.document, path, text, finding)
                 problems.append(Problem(loaded.document.path, line, column, format_path(path), finding.message,
                                         finding.hint))

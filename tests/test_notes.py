@@ -15,6 +15,8 @@ from fixdex.check import check
 from fixdex.notes import (
     FIELDS,
     MAX_BODY_CHARS,
+    AlreadyDecided,
+    DuplicateSubmission,
     ModerationError,
     SubmissionError,
     add_note_url,
@@ -219,7 +221,9 @@ def test_import_writes_a_pending_note(tmp_path: Path) -> None:
         "\n"
         "  Set `NO_PROXY` for the API host; see [proxies](https://requests.readthedocs.io/en/latest/user/advanced/#proxies).\n"
     )
-    second = _import(tmp_path, GOOD_ISSUE)
+    with pytest.raises(DuplicateSubmission, match=r"already on file as .*2026-11-20-octo-cat.yaml \(status: pending\)"):
+        _import(tmp_path, GOOD_ISSUE)
+    second = _import(tmp_path, GOOD_ISSUE.replace("for the API host", "for the API host too"))
     assert second.name == "2026-11-20-octo-cat-2.yaml"
     kb = tmp_path / "kb"
     assert check([kb / "entries"], kb).problems == []
@@ -315,7 +319,9 @@ def test_approve_and_reject_change_only_the_status(tmp_path: Path) -> None:
     assert set_status(note, "approved") == ("pending", "approved")
     assert note.read_bytes() == text.replace('"pending"   #', "approved   #").encode()
     assert set_status(note, "approved") == ("approved", "approved")
-    assert set_status(note, "rejected") == ("approved", "rejected")
+    with pytest.raises(AlreadyDecided, match=r"is already approved: not rejected"):
+        set_status(note, "rejected")
+    assert set_status(note, "rejected", change=True) == ("approved", "rejected")
     assert note.read_bytes() == text.replace('"pending"   #', "rejected   #").encode()
 
 

@@ -137,7 +137,10 @@ def test_issue_body_to_page_end_to_end(tmp_path: Path) -> None:
     assert "Applies to requests &gt;=2.28,&lt;3 on Windows · urllib3 on Windows" in section
     assert "Set <code>NO_PROXY</code> for the API host" in section
 
-    rejected = fixdex(kb, "notes", "reject", path)
+    undecided = fixdex(kb, "notes", "reject", path)
+    assert undecided.returncode == 1
+    assert f"{path} is already approved: not rejected" in undecided.stderr
+    rejected = fixdex(kb, "notes", "reject", "--change", path)
     assert rejected.returncode == 0
     assert "NO_PROXY" not in notes_section((build(kb) / ENTRY).read_text(encoding="utf-8"))
 
