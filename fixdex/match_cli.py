@@ -22,10 +22,35 @@ def _index(args: argparse.Namespace) -> Any:
     return default_index(args.base_url)
 
 
-def _match(args: argparse.Namespace) -> int:
-    from fixdex.match import match_index
+def _read_text(args: argparse.Namespace) -> str:
+    """The error text: the argument, or stdin as bytes decoded as UTF-8 (undecodable bytes become U+FFFD)."""
+    if args.text not in (None, "-"):
+        # an argument with bytes that are not UTF-8 arrives with surrogate escapes; make them U+FFFD too
+        return str(args.text).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # a replaced sys.stdin (tests, embedding) that only has text
+        return sys.stdin.read()
+    return bytes(stream.read()).decode("utf-8", "replace")
 
-    text = sys.stdin.read() if args.text in (None, "-") else args.text
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {number}")
+    return number
+
+
+def _match(args: argparse.Namespace) -> int:
+    from fixdex.match import match_result
+    from fixdex.normalise import LINE_LIMIT, TEXT_LIMIT
+
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")  # a title or capture the terminal cannot show is not a crash
+    text = _read_text(args)
     if not text.strip():
         print("fixdex match: no error text (pass it as an argument, or pipe it: python app.py 2>&1 | fixdex match)",
               file=sys.stderr)
@@ -35,7 +60,11 @@ def _match(args: argparse.Namespace) -> int:
     except (FileNotFoundError, ValueError) as error:
         print(f"fixdex match: {error}", file=sys.stderr)
         return 2
-    candidates = match_index(text, index, top=args.top)
+    result = match_result(text, index, top=args.top)
+    candidates = result.candidates
+    if result.cut:
+        print(f"fixdex match: the text is long; matched its last {TEXT_LIMIT:,} characters, each line up to its "
+              f"first {LINE_LIMIT:,}", file=sys.stderr)
     if args.json:
         print(json.dumps([c.to_json() for c in candidates], indent=2, ensure_ascii=False))
         return 0 if candidates and candidates[0].confident else 1
@@ -168,7 +197,7 @@ def add_commands(commands: Any) -> None:
     match = commands.add_parser("match", help="find the entry for an error text (argument or stdin)")
     match.add_argument("text", nargs="?", help="the error text, or - (default) to read stdin")
     match.add_argument("--json", action="store_true", help="print the candidates as JSON")
-    match.add_argument("--top", type=int, default=5, help="how many candidates (default 5)")
+    match.add_argument("--top", type=_positive, default=5, help="how many candidates, 1 or more (default 5)")
     match.add_argument("--base-url", default=None, help="site the URLs point at (default: FIXDEX_BASE_URL, config)")
     match.set_defaults(handler=_match)
 

@@ -149,3 +149,34 @@ def test_hook_reads_a_published_index(kb: Path, tmp_path: Path) -> None:
     assert result.stderr.splitlines()[-1] == (
         "Known error: Gemini: model is not found for API version: "
         "https://kb.example.test/errors/gemini-model-not-found/")
+
+
+# --- input limits (issue 14, item 8) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("top", ["0", "-1", "two"])
+def test_top_must_be_at_least_one(kb: Path, top: str) -> None:
+    result = _fixdex(kb, "match", "--top", top, "ValueError: x")
+    assert result.returncode == 2
+    assert "argument --top: expected a whole number of at least 1" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "ascii", ""])
+def test_stdin_that_is_not_utf8_is_read_with_replacement(kb: Path, encoding: str) -> None:
+    env = {**_env(), "PYTHONIOENCODING": encoding} if encoding else _env()
+    text = b"openai.NotFoundError: The model `gpt-\xff\xfe` does not exist or you do not have access to it.\n"
+    result = subprocess.run([sys.executable, "-m", "fixdex", "match"], cwd=kb, input=text, capture_output=True,
+                            env=env, timeout=120)
+    assert b"Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert b"openai-model-not-found" in result.stdout
+
+
+def test_a_long_text_is_matched_in_its_bounded_slice_and_says_so(kb: Path) -> None:
+    noise = "".join(f"2026-01-01 12:00:{i % 60:02d} INFO step {i} done\n" for i in range(8000))
+    text = noise + "openai.NotFoundError: The model `o9` does not exist or you do not have access to it.\n"
+    result = _fixdex(kb, "match", "--top", "1", stdin=text)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "openai-model-not-found" in result.stdout
+    assert "the text is long; matched its last 100,000 characters" in result.stderr
