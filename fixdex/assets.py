@@ -25,7 +25,8 @@ static host serves at any address: there they start at the site's root path
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+
+from fixdex.links import site_path
 
 ASSET_DIR = "assets/fixdex"
 
@@ -54,8 +55,7 @@ def page_assets(html: str) -> list[str]:
 def asset_url(path: str, page_url: str, *, site_url: str = "", error_page: bool = False) -> str:
     """The URL of a site path as written in a page at `page_url` (MkDocs' page.url)."""
     if error_page:
-        root = urlsplit(site_url).path or "/"
-        return root.rstrip("/") + "/" + path
+        return site_path(site_url) + path
     return "../" * page_url.count("/") + path
 
 

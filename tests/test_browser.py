@@ -42,8 +42,9 @@ def test_site_search_finds_an_entry_from_its_message(built_kb: Path, serve, page
     base = serve(built_kb)
     page.goto(base)
     page.locator("input.md-search__input").click()
-    page.keyboard.type("Expecting value", delay=30)  # Material listens to key events
-    first = page.locator(".md-search-result__item a").first
+    page.keyboard.type("Expecting value", delay=30)
+    # Pagefind answers at every size (`search: auto`); Material's own search: tests/test_weight_browser.py
+    first = page.locator(".fx-search-results .md-search-result__item a").first
     first.wait_for(timeout=15_000)
     assert "errors/json-expecting-value/" in first.get_attribute("href")
     screenshot(page, "search-results")

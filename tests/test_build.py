@@ -87,8 +87,8 @@ def test_edit_link_opens_the_yaml_source(built_kb: Path) -> None:
 
 def test_browse_pages(built_kb: Path) -> None:
     home = read(built_kb, "index.html")
-    assert "<strong>2</strong> entries" in home
-    assert 'href="errors/json-expecting-value/">JSONDecodeError: Expecting value</a>' in home
+    assert '<a href="browse/#entries"><strong>2</strong> entries</a>' in home
+    assert 'class="fx-entry-title" href="errors/json-expecting-value/">JSONDecodeError: Expecting value</a>' in home
     for path, expected in [
         ("browse/category/valueerror/index.html", "json-expecting-value"),
         ("browse/category/http-500/index.html", "fixture-second-error"),
@@ -98,7 +98,7 @@ def test_browse_pages(built_kb: Path) -> None:
     ]:
         assert f"errors/{expected}/" in read(built_kb, path), path
     overview = read(built_kb, "browse/index.html")
-    assert 'href="category/valueerror/">ValueError</a> (1)' in overview
+    assert '<a href="category/valueerror/">ValueError <span class="fx-count">1</span></a>' in overview
 
 
 def test_entries_stay_out_of_the_sidebar(built_kb: Path) -> None:
