@@ -1,4 +1,8 @@
-"""Options of the fixdex MkDocs plugin, as set under `plugins: - fixdex:` in mkdocs.yml."""
+"""Options of the fixdex MkDocs plugin, as set under `plugins: - fixdex:` in mkdocs.yml.
+
+Site-building code only (fixdex.plugin, fixdex.site.load_site_from_config): it imports
+MkDocs, which `pip install fixdex` leaves out (it comes with `fixdex[site]`).
+"""
 
 from __future__ import annotations
 
