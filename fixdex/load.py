@@ -22,7 +22,7 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args, get_origin
@@ -478,15 +478,6 @@ def link_refusal(path: Path, boundary: Path, *, allowed: bool = True) -> tuple[s
     if target.is_dir():
         return "symbolic link to a folder: not followed", "move the folder here instead of linking to it"
     return None
-
-
-def entry_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files named directly, and the entry files below folders, in a stable order (refused files left out)."""
-    for path in paths:
-        if path.is_dir():
-            yield from scan_folder(path).files
-        else:
-            yield path
 
 
 def _found_files(paths: Iterable[Path], root: Path | None) -> tuple[dict[Path, Path], list[Problem]]:

@@ -90,8 +90,12 @@ def prose_fields(data: Any, path: FieldPath = ()) -> Iterator[tuple[FieldPath, s
         yield path, data
 
 
-def _mask(text: str, start: int, end: int) -> str:
-    return text[:start] + "".join(c if c == "\n" else " " for c in text[start:end]) + text[end:]
+def escaped(text: str, index: int) -> bool:
+    """True when the character at `index` follows an odd number of backslashes (`\\\\` escapes itself)."""
+    count = 0
+    while index - count > 0 and text[index - count - 1] == "\\":
+        count += 1
+    return count % 2 == 1
 
 
 def without_code(text: str) -> str:
@@ -114,7 +118,11 @@ def without_code(text: str) -> str:
 
 def _mask_code_spans(text: str) -> str:
     """A run of N backticks opens a span the next run of exactly N closes (in the same paragraph)."""
-    runs = [(m.start(), m.end()) for m in re.finditer(r"`+", text) if not text[m.start() - 1:m.start()] == "\\"]
+    runs: list[tuple[int, int]] = []
+    for found in re.finditer(r"`+", text):
+        start = found.start() + (1 if escaped(text, found.start()) else 0)  # \` is a literal backtick
+        if start < found.end():
+            runs.append((start, found.end()))
     breaks = [m.start() for m in re.finditer(r"\n[ \t]*\n", text)]
     following: dict[int, int] = {}
     next_same: list[int | None] = [None] * len(runs)
@@ -155,7 +163,7 @@ def html_findings(text: str) -> list[Finding]:
     findings: list[Finding] = []
     for found in TAG_START.finditer(masked):
         at = found.start()
-        if text[at - 1:at] == "\\" or AUTOLINK.match(masked, at):
+        if AUTOLINK.match(masked, at):  # no backslash escape: Python-Markdown keeps \<tag> live
             continue
         end = masked.find(">", at, at + 80)
         line_end = masked.find("\n", at)

@@ -238,6 +238,11 @@ def _build_cases(outside: Path) -> dict[str, Case]:
         ("attr-list", "  Wrap the decode", " [x](https://ok.test/){ onclick=alert(1) }", "attribute list"),
         ("image", "  Wrap the decode", " ![x](https://evil.test/pixel.png)", "images are not allowed"),
         ("snippet", "  the raw body in error logs.", '\n\n  --8<-- "/etc/passwd"', "snippet marker"),
+        ("angle-js-link", "  Wrap the decode", " [x](<javascript:alert(1)>)", "is not an http(s) address"),
+        ("reference-js-link", "  the raw body in error logs.", "\n\n  [r]: javascript:alert(1)",
+         "is not an http(s) address"),
+        ("backslash-html", "  Wrap the decode", " \\<script>alert(1)</script>", "raw HTML '<script>'"),
+        ("escaped-backtick-trick", "  Wrap the decode", " \\\\`x` <b onclick=alert(1)>y</b> `z`", "raw HTML '<b"),
     ]:
         text, where = insert(case_id, after, payload)
         add(_text(case_id, text, message, None))
