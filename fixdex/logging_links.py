@@ -19,11 +19,8 @@ matches confidently, and when FIXDEX_LINKS=0; neither ever raises.
 from __future__ import annotations
 
 import logging
-from types import TracebackType
 
 from fixdex.hook import known_error_for
-
-ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
 
 def _line(exc_info: object) -> str | None:
@@ -42,9 +39,13 @@ class KnownErrorFilter(logging.Filter):
 
 
 class KnownErrorFormatter(logging.Formatter):
-    """A `logging.Formatter` that adds the known-error line after the traceback."""
+    """A `logging.Formatter` that adds the known-error line after the traceback.
 
-    def formatException(self, ei: ExcInfo | tuple[None, None, None]) -> str:  # noqa: N802 - logging's name
-        text = super().formatException(ei)
-        line = _line(ei)
+    It appends to the formatted record rather than overriding `formatException`,
+    whose result logging caches on the record and hands to every other handler.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        line = _line(record.exc_info)
         return f"{text}\n{line}" if line else text
