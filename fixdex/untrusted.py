@@ -26,8 +26,9 @@ pass over backtick runs, and every pattern below is anchored or bounded.
 from __future__ import annotations
 
 import html
+import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,12 +60,14 @@ FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
 TAG_START = re.compile(r"<(?:[A-Za-z]|/|!|\?)")
 AUTOLINK = re.compile(r"<https?://[^\s<>]{1,2000}>")
 TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]{0,40})")
-LINK_TARGET = re.compile(r"(!?)\[[^\]\n]{0,500}\]\([ \t]*<?([^\s)>]{0,2000})")
+LINK_TARGET = re.compile(r"\]\([ \t]*<?([^\s)>]{0,2000})")  # anchored on "](": linear however [ nests
+IMAGE = re.compile(r"!\[")
 REFERENCE_DEFINITION = re.compile(r"^[ ]{0,3}\[[^\]\n]{1,500}\]:[ \t]*<?([^\s>]{0,2000})", re.MULTILINE)
-ATTRIBUTE_LIST = re.compile(r"\{[^{}\n]{0,500}=[^{}\n]{0,500}\}")
+ATTRIBUTE_LIST = re.compile(r"\{[^{}\n=]{0,200}=[^{}\n]{0,200}\}")
 SNIPPET = re.compile(r"-{1,}8<-{1,}")
 SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]{0,30}):")
 CODE_HINT = "put it in backticks, or write &lt; for a literal <"
+MAX_FINDINGS = 20
 
 
 @dataclass(frozen=True)
@@ -156,41 +159,42 @@ def _mask_code_spans(text: str) -> str:
 
 
 def html_findings(text: str) -> list[Finding]:
-    """Everything in one field's Markdown that could put live HTML on the page, in text order."""
+    """Everything in one field's Markdown that could put live HTML on the page, in text order.
+
+    At most MAX_FINDINGS per field: a field full of `<a` is reported, not listed.
+    """
     if not any(mark in text for mark in "<[{"):
         return []
     masked = without_code(text)
     findings: list[Finding] = []
-    for found in TAG_START.finditer(masked):
+    for found in _first(TAG_START.finditer(masked)):
         at = found.start()
         if AUTOLINK.match(masked, at):  # no backslash escape: Python-Markdown keeps \<tag> live
             continue
-        end = masked.find(">", at, at + 80)
-        line_end = masked.find("\n", at)
-        if end == -1 or (line_end != -1 and end > line_end):
-            end = min(at + 20, line_end if line_end != -1 else len(masked)) - 1
-        snippet = text[at:end + 1]
+        window = masked[at:at + 80].split("\n", 1)[0]
+        end = window.find(">")
+        snippet = text[at:at + (end + 1 if end != -1 else min(len(window), 20))]
         findings.append(_tag_finding(at, snippet))
-    for found in LINK_TARGET.finditer(masked):
-        image, target = found.group(1), found.group(2)
-        if image:
-            findings.append(Finding(found.start(), found.group(0)[:40], "images are not allowed in entries: "
-                                    "an image loads from another site whenever the page is read",
-                                    "link to it instead: [text](https://...)"))
-        elif _bad_target(target):
-            findings.append(Finding(found.start(2), target[:40], f"link target {target[:40]!r} is not an "
-                                    "http(s) address", "link to an https:// address"))
-    for found in REFERENCE_DEFINITION.finditer(masked):
-        if _bad_target(found.group(1)):
-            findings.append(Finding(found.start(1), found.group(1)[:40], f"link target {found.group(1)[:40]!r} "
-                                    "is not an http(s) address", "link to an https:// address"))
-    for found in ATTRIBUTE_LIST.finditer(masked):
+    for found in _first(IMAGE.finditer(masked)):
+        findings.append(Finding(found.start(), found.group(0), "images are not allowed in entries: an image "
+                                "loads from another site whenever the page is read",
+                                "link to it instead: [text](https://...)"))
+    for found in _first(m for m in (*LINK_TARGET.finditer(masked), *REFERENCE_DEFINITION.finditer(masked))
+                        if _bad_target(m.group(1))):
+        target = found.group(1)
+        findings.append(Finding(found.start(1), target[:40], f"link target {target[:40]!r} is not an http(s) "
+                                "address", "link to an https:// address"))
+    for found in _first(ATTRIBUTE_LIST.finditer(masked)):
         findings.append(Finding(found.start(), found.group(0)[:40], f"attribute list {found.group(0)[:40]!r}: "
-                                "it would set HTML attributes on the page", CODE_HINT.split(",")[0]))
-    for found in SNIPPET.finditer(masked):
+                                "it would set HTML attributes on the page", "put it in backticks"))
+    for found in _first(SNIPPET.finditer(masked)):
         findings.append(Finding(found.start(), found.group(0), "snippet marker --8<-- would include a file "
                                 "where pymdownx.snippets is on", "put it in backticks"))
-    return sorted(findings, key=lambda f: f.offset)
+    return sorted(findings, key=lambda f: f.offset)[:MAX_FINDINGS]
+
+
+def _first(found: Iterable[re.Match[str]]) -> Iterator[re.Match[str]]:
+    return itertools.islice(found, MAX_FINDINGS)
 
 
 def _tag_finding(at: int, snippet: str) -> Finding:
@@ -210,11 +214,12 @@ def _bad_target(target: str) -> bool:
     return scheme is not None and scheme.group(1).lower() not in ("http", "https")
 
 
-def locate(document: Document, path: FieldPath, text: str, finding: Finding) -> tuple[int, int]:
+def locate(document: Document, path: FieldPath, text: str, finding: Finding,
+           lines: list[str]) -> tuple[int, int]:
     """Line and column of a finding in the YAML file: the same occurrence of its snippet, counted from the field."""
     source = document.text or ""
-    line, column = block_start(document, path, source.split("\n"))
-    start = sum(len(text_line) + 1 for text_line in source.split("\n")[:line - 1]) + column - 1
+    line, column = block_start(document, path, lines)
+    start = sum(len(text_line) + 1 for text_line in lines[:line - 1]) + column - 1
     occurrence = text.count(finding.snippet, 0, finding.offset)
     at = start - 1
     for _ in range(occurrence + 1):
@@ -229,13 +234,15 @@ def check_untrusted(entries: Sequence[LoadedEntry], root: Path) -> list[Problem]
     problems: list[Problem] = []
     for loaded in entries:
         data = loaded.document.data if isinstance(loaded.document.data, dict) else {}
+        lines: list[str] | None = None
         for path, text in prose_fields(data):
             found = html_findings(text)
             if path == ("exception",) and "`" in text:
                 found.append(Finding(text.index("`"), "`", "a backtick in an exception name: it would end the "
                                      "code span the name is shown in", "write the type as Python prints it"))
             for finding in found:
-                line, column = locate(loaded.document, path, text, finding)
+                lines = lines if lines is not None else (loaded.document.text or "").split("\n")
+                line, column = locate(loaded.document, path, text, finding, lines)
                 problems.append(Problem(loaded.document.path, line, column, format_path(path), finding.message,
                                         finding.hint))
     return problems

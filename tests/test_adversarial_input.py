@@ -23,11 +23,16 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
+import markdown
 import pytest
+import yaml
 
+from fixdex.untrusted import html_findings
 from tests.conftest import DATA, ROOT, copy_kb, run_mkdocs
+from tests.test_notes import HOSTILE_BODIES
 
 CANARY = "CANARY-5ecret-7f3a9c"
 TIMEOUT = 60
@@ -493,14 +498,17 @@ def _issue(body: str = "Set `NO_PROXY` for the API host.", entry_id: str = "json
             "### Your handle\n\noctocat\n")
 
 
-@pytest.mark.parametrize(("case_id", "stdin", "options", "message"), [
+IMPORT_CASES = [
     ("script-body", _issue("<script>alert(1)</script>").encode(), (), None),
     ("non-utf8-stdin", _issue().encode().replace(b"API host", b"API h\xffst"), (), "cannot read the issue body"),
     ("future-date", _issue().encode(), ("--date", FUTURE), "is in the future"),
     ("bidi-body", _issue("Run pip install \u202egnp.txt").encode(), (), "U+202E RIGHT-TO-LEFT OVERRIDE"),
     ("traversal-entry", _issue(entry_id="../../etc").encode(), (), "is not an entry id"),
     ("yaml-injection", _issue("status: approved\n---\n!!python/object:os.system 'id'\n&a [*a]").encode(), (), None),
-], ids=lambda value: value if isinstance(value, str) else None)
+]
+
+
+@pytest.mark.parametrize(("case_id", "stdin", "options", "message"), IMPORT_CASES, ids=[c[0] for c in IMPORT_CASES])
 def test_import_case(kb: Path, case_id: str, stdin: bytes, options: tuple[str, ...], message: str | None) -> None:
     result = fixdex(kb, "notes", "import", "-", "--date", "2026-11-20", *options, stdin=stdin)
     if message is None:
@@ -525,8 +533,12 @@ def test_import_into_a_linked_folder_is_refused(kb: Path, outside: Path) -> None
 
 
 def test_there_are_at_least_20_note_kinds() -> None:
-    kinds = len(NOTE_CASES) + 6 + 6  # file cases, import cases, the six path and link tests above
-    assert kinds >= 20
+    path_and_link_tests = [
+        test_note_at_the_wrong_depth_is_reported, test_a_linked_entry_folder_in_notes_is_not_followed,
+        test_approve_refuses_a_symlinked_note, test_approve_refuses_a_note_outside_notes,
+        test_approve_refuses_a_path_that_climbs_out_of_notes, test_import_into_a_linked_folder_is_refused,
+    ]
+    assert len(NOTE_CASES) + len(IMPORT_CASES) + len(path_and_link_tests) >= 20
 
 
 # --------------------------------------------------------------------------- races and faults
@@ -616,3 +628,72 @@ def test_parallel_imports_of_one_submission_write_one_file(kb: Path) -> None:
                                               stdin=_issue().encode()), range(3)))
     assert sorted(run.returncode for run in runs) == [0, 1, 1]
     assert [p.name for p in (kb / NOTE_FOLDER).iterdir() if not p.name.startswith(".")] == ["2026-11-20-octocat.yaml"]
+
+
+# --------------------------------------------------------------------------- the rule against Python-Markdown
+
+# What Python-Markdown and the site's extensions make from Markdown syntax; anything else in the
+# output came from raw HTML in the text.
+MARKDOWN_TAGS = {"p", "code", "pre", "em", "strong", "a", "ul", "ol", "li", "blockquote", "hr", "br", "span", "div",
+                 "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "details", "summary",
+                 "input", "label", "sup", "sub", "dl", "dt", "dd"}
+MARKDOWN_ATTRIBUTES = {"class", "id", "href", "title", "for", "type", "name", "checked", "open", "align", "start"}
+PROSE_PAYLOADS = [
+    "File <stdin>, line 1", "in <module>", "x <b>bold</b>", "a \\<script>alert(1)</script>",
+    "\\\\`x` <b onclick=alert(1)>y</b> `z`", "[a](<javascript:alert(1)>)", "[a]( javascript:alert(1))",
+    "x\n\n[r]: javascript:alert(1)\n\n[y][r]", "[x](https://ok.test/){ onclick=alert(1) }", "para\n{: onclick=\"x\" }",
+    "**b**{ style=\"color:red\" }", "<https://ok.test/a>", "<javascript:alert(1)>", "![x](https://evil.test/p.png)",
+    "![x][r]\n\n[r]: https://evil.test/p.png", "``<script>`", "`<ok>` and ``<also ok>``", "```\n<script>\n```",
+    "~~~\n<iframe>\n~~~", "- item <img src=x onerror=alert(1)>", "> quote <svg onload=alert(1)>",
+    "<div markdown=\"1\">*x*</div>", "&lt;script&gt; is text", "[x](&#106;avascript:alert(1))",
+    "[x](JaVaScRiPt:alert(1))", "[x](data:text/html;base64,PHNjcmlwdD4=)", "a < b and b > c", "List[int] <= 3",
+    "    <script>indented</script>", "<!-- comment -->", "<?php echo 1 ?>", "<![CDATA[x]]>",
+    "text\n<script>\nalert(1)\n</script>\ntext", "`code` <b>x</b> `code`", "`a`b` <i>c</i>",
+]
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.bad: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in MARKDOWN_TAGS:
+            self.bad.append(f"<{tag}>")
+        for name, value in attrs:
+            if name not in MARKDOWN_ATTRIBUTES:
+                self.bad.append(f"{tag}[{name}]")
+            elif name == "href" and re.match(r"^\s*[A-Za-z][A-Za-z0-9+.-]*:", value or "") \
+                    and not re.match(r"^https?:", value or ""):
+                self.bad.append(f"{tag}[href={value}]")
+
+    def handle_comment(self, data: str) -> None:
+        self.bad.append("<!--")
+
+    def handle_pi(self, data: str) -> None:
+        self.bad.append("<?")
+
+    def unknown_decl(self, data: str) -> None:
+        self.bad.append("<![")
+
+
+def _page_markdown() -> markdown.Markdown:
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    extensions, options = [], {}
+    for item in config["markdown_extensions"]:
+        name = next(iter(item)) if isinstance(item, dict) else item
+        extensions.append(name)
+        if isinstance(item, dict) and isinstance(item[name], dict):
+            options[name] = {k: v == "true" if v in ("true", "false") else v for k, v in item[name].items()}
+    return markdown.Markdown(extensions=extensions, extension_configs=options)
+
+
+@pytest.mark.parametrize("payload", PROSE_PAYLOADS + [body for body, _ in HOSTILE_BODIES])
+def test_prose_the_check_lets_through_renders_inert(payload: str) -> None:
+    """The rule agrees with the renderer: what `untrusted` accepts, Python-Markdown turns into harmless HTML."""
+    if html_findings(payload):
+        return  # refused, located: never reaches a page
+    rendered = _page_markdown().convert(payload)
+    parser = _Tags()
+    parser.feed(rendered)
+    assert parser.bad == [], rendered
