@@ -99,10 +99,11 @@ def test_ipython_handler_never_raises(kb: Path) -> None:
     assert "Custom TB Handler failed" not in result.stdout + result.stderr and "Known error" not in result.stderr
 
 
-def _log_exception(handler: logging.Handler, error: BaseException) -> None:
+def _log_exception(error: BaseException, *handlers: logging.Handler) -> None:
     logger = logging.getLogger("fixdex-test")
     logger.propagate = False
-    logger.addHandler(handler)
+    for handler in handlers:
+        logger.addHandler(handler)
     try:
         try:
             raise error
@@ -110,7 +111,8 @@ def _log_exception(handler: logging.Handler, error: BaseException) -> None:
             logger.exception("request failed")
         logger.error("no exception here")
     finally:
-        logger.removeHandler(handler)
+        for handler in handlers:
+            logger.removeHandler(handler)
 
 
 class _Records(logging.Handler):
@@ -131,31 +133,32 @@ def in_kb(kb: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_logging_formatter_adds_the_line_after_the_traceback(in_kb: Path) -> None:
-    records = _Records()
+    records, other = _Records(), _Records()
     records.setFormatter(KnownErrorFormatter("%(levelname)s %(message)s"))
-    _log_exception(records, NotFound(MESSAGE))
+    other.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    _log_exception(NotFound(MESSAGE), records, other)
     logged, plain = records.lines
     assert logged.startswith("ERROR request failed\nTraceback (most recent call last):")
-    assert logged.endswith("NotFound: 404 models/gemini-pro-vision is not found for API version v1beta, "
-                           "or is not supported for generateContent.\n" + LINE)
+    assert logged.endswith(f"NotFound: {MESSAGE}\n{LINE}")
     assert plain == "ERROR no exception here"
+    assert other.lines[0].endswith(f"NotFound: {MESSAGE}")  # other handlers' output is left alone
 
 
 def test_logging_filter_sets_known_error_for_structured_logs(in_kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     records = _Records()
     records.addFilter(KnownErrorFilter())
     records.setFormatter(logging.Formatter("%(message)s|%(known_error)s"))
-    _log_exception(records, NotFound(MESSAGE))
+    _log_exception(NotFound(MESSAGE), records)
     assert records.lines[0].split("\n")[0] == f"request failed|{LINE}"
     assert records.lines[1] == "no exception here|"
 
     records.lines.clear()
-    _log_exception(records, ZeroDivisionError("division by zero"))
+    _log_exception(ZeroDivisionError("division by zero"), records)
     assert records.lines[0].split("\n")[0] == "request failed|"
 
     records.lines.clear()
     monkeypatch.setenv("FIXDEX_LINKS", "0")
-    _log_exception(records, NotFound(MESSAGE))
+    _log_exception(NotFound(MESSAGE), records)
     assert records.lines[0].split("\n")[0] == "request failed|"
 
 
