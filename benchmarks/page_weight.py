@@ -2,6 +2,7 @@
 
     python -m benchmarks.page_weight SITE [--page errors/json-expecting-value/] [--page ...]
     python -m benchmarks.page_weight SITE --search "Expecting value" --expect json-expecting-value
+    python -m benchmarks.page_weight SITE --entries      # every entry page: median, smallest, largest
     python -m benchmarks.page_weight SITE --labelled 2   # every 2nd labelled paste, first results
 
 SITE is a built site folder (`mkdocs build -d SITE`). Each page is opened in a fresh
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import statistics
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -179,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--page", action="append", help="site path of a page (repeatable)")
     parser.add_argument("--search", default="", help="then type this into the header search box")
     parser.add_argument("--expect", default="", help="entry id the search must find")
+    parser.add_argument("--entries", action="store_true", help="every entry page (errors/*/), then a summary")
     parser.add_argument("--labelled", type=int, default=0, metavar="N", help="paste every Nth labelled error text")
     args = parser.parse_args(argv)
     if not (args.site / "index.html").is_file():
@@ -191,6 +194,17 @@ def main(argv: list[str] | None = None) -> int:
         for expected, url in found:
             print(f"{'ok ' if f'/errors/{expected}/' in url else '-- '} {expected:45} {url or '(no result)'}")
         print(f"right first result: {right} of {len(found)}; no result: {empty}")
+        return 0
+    if args.entries:
+        pages = sorted(f"errors/{d.name}/" for d in (args.site / "errors").iterdir() if (d / "index.html").is_file())
+        loads = measure(args.site, pages)
+        sizes = sorted(load.kb for load in loads)
+        requests = sorted(len(load.requests) for load in loads)
+        print(report(loads[0]))
+        print(
+            f"{len(loads)} entry pages, KB gzip: median {statistics.median(sizes):.1f}, "
+            f"smallest {sizes[0]:.1f}, largest {sizes[-1]:.1f}; requests: {requests[0]}-{requests[-1]}"
+        )
         return 0
     for load in measure(args.site, args.page or list(DEFAULT_PAGES), args.search, args.expect):
         print(report(load))

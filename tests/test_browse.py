@@ -81,7 +81,8 @@ def test_only_marked_pages_ask_for_page_scripts() -> None:
     assert both == ["assets/fixdex/fixdex-browse.css", "assets/fixdex/fixdex-browse.js"]
     assert asset_url("assets/fixdex/a.js", "errors/x/") == "../../assets/fixdex/a.js"
     assert asset_url("assets/fixdex/a.js", "") == "assets/fixdex/a.js"
-    assert asset_url("assets/fixdex/a.js", "", site_url="https://h.test/kb/", error_page=True) == "/kb/assets/fixdex/a.js"
+    url = asset_url("assets/fixdex/a.js", "", site_url="https://h.test/kb/", error_page=True)
+    assert url == "/kb/assets/fixdex/a.js"
     document = "<html><head></head><body><div data-fixdex-paste></div></body></html>"
     linked = link_page_assets(document, "", error_page=True)
     assert '<link rel="stylesheet" href="/assets/fixdex/fixdex-paste.css"></head>' in linked

@@ -44,7 +44,8 @@ def material_kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     kb = copy_kb(tmp_path_factory.mktemp("material"))
     config = kb / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("  - fixdex\n", "  - fixdex:\n      search: material\n"))
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("  - fixdex\n", "  - fixdex:\n      search: material\n"), encoding="utf-8")
     result = run_mkdocs(kb)
     assert result.returncode == 0, result.stdout + result.stderr
     assert not (kb / "site" / "pagefind").exists()
