@@ -121,8 +121,9 @@ def test_a_missing_entry_offers_a_request_with_its_id(page: Any, hosts: dict[str
 
 @pytest.mark.browser
 def test_the_paste_box_works_on_the_404_page_at_any_depth(page: Any, hosts: dict[str, str]) -> None:
-    page.goto(hosts["with_repo"] + "some/deep/missing/page/")
-    assert page.locator(".fx-not-found-entry").is_hidden()  # not an entry address: no request for an id
+    page.goto(hosts["with_repo"] + "some/deep/e/zz-unknown/")
+    page.wait_for_function("document.querySelector('[data-fixdex-not-found]').getAttribute('data-fixdex-ready')")
+    assert page.locator(".fx-not-found-entry").is_hidden()  # not the site's /e/: no request for an id
     page.fill("#fx-paste-input", "AttributeError: 'DataFrame' object has no attribute 'append'")
     first = page.locator(".fx-paste-results li").first
     first.wait_for(timeout=10_000)

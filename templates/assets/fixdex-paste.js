@@ -177,12 +177,14 @@
     });
   }
 
-  var MISSING_ENTRY = /\/(?:e|errors)\/([^\/]+)\/?$/;
+  var MISSING_ENTRY = /^(?:e|errors)\/([^\/]+)\/?$/;
   var ENTRY_ID = /^[a-z0-9][a-z0-9-]{0,80}$/;
 
   /* The entry id in a missing /e/ID/ or /errors/ID/ address, or "". The address is the visitor's input. */
   function missingEntryId(pathname) {
-    var found = MISSING_ENTRY.exec(pathname);
+    var root = siteRoot.pathname;
+    if (pathname.slice(0, root.length) !== root) return "";
+    var found = MISSING_ENTRY.exec(pathname.slice(root.length));
     if (!found) return "";
     var id;
     try { id = decodeURIComponent(found[1]); } catch (error) { return ""; }
