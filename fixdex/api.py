@@ -27,6 +27,7 @@ from fixdex.render import entry_url
 API_FORMAT = 1
 API_DIR = "api"
 MATCH_INDEX = f"{API_DIR}/match-index.json"
+MATCH_RULES = f"{API_DIR}/match-rules.json"
 SHARD_BYTES = 100_000
 
 
@@ -88,7 +89,10 @@ def api_assets(entries: Sequence[Any], site_url: str = "", shard_bytes: int = SH
 
 def match_index_assets(entries: Sequence[Any], site_url: str = "", shard_bytes: int = SHARD_BYTES) -> dict[str, str]:
     """The match index, whole when small, else a manifest plus shards by exception type."""
-    return shard_records([index_record(e) for e in build_index(entries).entries], site_url, shard_bytes)
+    assets = shard_records([index_record(e) for e in build_index(entries).entries], site_url, shard_bytes)
+    # the rules alone, for the site search's paste reduction (fixdex-search.js), which needs no index
+    assets[MATCH_RULES] = _dump({"format": INDEX_FORMAT, "rules": rules_record()})
+    return assets
 
 
 def shard_records(records: list[dict[str, Any]], site_url: str = "", shard_bytes: int = SHARD_BYTES) -> dict[str, str]:

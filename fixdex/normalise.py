@@ -199,6 +199,7 @@ def error_line(text: str) -> str:
 
     On one line (a search box drops line breaks) it is the text from the last error name on.
     """
+    text = _ANSI.sub("", text)
     lines = [s for s in (strip(line) for line in text.replace("\r", "\n").split("\n")) if s]
     if len(lines) > 1:
         named = [line for line in lines if _SEARCH_NAMED_LINE.match(line)]

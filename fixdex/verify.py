@@ -36,6 +36,7 @@ from packaging.version import InvalidVersion, Version
 
 from fixdex.load import LoadedEntry
 from fixdex.model import Entry, Reproduction
+from fixdex.normalise import normalise
 from fixdex.problems import Problem
 
 RECORD_DIR = "verification"
@@ -251,26 +252,19 @@ def run_snippet(python: Path, script: Path, env: dict[str, str], timeout: int) -
     return Run(None if timed_out else process.returncode, text, round(time.monotonic() - start, 2), timed_out)
 
 
-_PATH = re.compile(r"(?:[A-Za-z]:)?(?:[\\/][\w.+@~-]+){2,}[\\/]?")
-_HEX = re.compile(r"0x[0-9a-fA-F]+")
-_NUMBER = re.compile(r"\d+(?:\.\d+)*")
-_QUOTES = re.compile(r"[\"'`‘’“”]")
-
-
 def normalize(text: str) -> str:
-    """The fixed parts of an error text: paths, addresses, numbers and quotes become placeholders."""
-    text = _HEX.sub("<hex>", text)
-    text = _PATH.sub("<path>", text)
-    text = _NUMBER.sub("<n>", text)
-    text = _QUOTES.sub("", text)
-    return " ".join(text.split())
+    """The fixed parts of an error text, as the matcher sees them (fixdex.normalise: one normaliser)."""
+    return normalise(text)
 
 
 def message_pattern(message: str) -> re.Pattern[str]:
-    """A pattern for one wording of the error: `...` and `{placeholder}` stand for anything."""
+    """A pattern for one wording of the error: `...` and `{placeholder}` stand for anything.
+
+    Normalised text holds only [a-z0-9_] words and single spaces, so the gaps cannot backtrack far.
+    """
     pieces = re.split(r"\.\.\.|…|\{[A-Za-z_][\w]*\}", message)
-    parts = [re.escape(normalize(piece)) for piece in pieces]
-    return re.compile(".*?".join(p for p in parts), re.DOTALL)
+    parts = [re.escape(normalise(piece)) for piece in pieces]
+    return re.compile(".*?".join(p for p in parts if p), re.DOTALL)
 
 
 def output_matches(entry: Entry, output: str) -> tuple[bool, str]:

@@ -8,7 +8,13 @@ synthetic messages. The browser figure is measured in the page, around
 `fixdexMatch.match` alone, after the index is prepared, with the shard(s)
 the paste box would load.
 
-    .venv/bin/python scripts/benchmark_match.py [--synthetic 10000]
+    .venv/bin/python scripts/benchmark_match.py [--synthetic 10000] [--adversarial-only]
+
+Then the budgets of issue 14 on adversarial input, in Python, in node and in
+chromium: every signature's own fixed words repeated inside its placeholder span,
+near misses, glued literals (2 KB lines), 130 KB of near-miss lines, a 100 KB
+line, a 10 MB single line per signature and a 10 MB log. Budgets: any 2 KB line
+at most 20 ms, a 10 MB log at most 2 s.
 
 Figures go into docs/matching.md by hand, with the machine they came from.
 """
@@ -19,7 +25,11 @@ import argparse
 import gzip
 import json
 import random
+import shutil
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -27,7 +37,9 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 CHROMIUM = "/usr/bin/chromium"
+REPEATS = 3  # adversarial figures are the best of 3 runs of each input: the machine is shared and noisy
 WORDS = ("widget gadget socket buffer stream token model client server cache index shard plugin driver "
          "handler session cursor channel queue worker thread kernel device tensor vector matrix layer "
          "config schema record column table field value option module package version build wheel").split()
@@ -78,7 +90,7 @@ def sizes(records: list[dict[str, Any]]) -> dict[str, Any]:
 
     files = shard_records(records)
     manifest = json.loads(files[MATCH_INDEX])
-    whole = json.dumps({"format": 1, "entries": records}, separators=(",", ":")).encode("utf-8")
+    whole = json.dumps({"format": 2, "entries": records}, separators=(",", ":")).encode("utf-8")
     shard_bytes = [len(text.encode("utf-8")) for path, text in files.items() if path != MATCH_INDEX]
     return {
         "whole_bytes": len(whole),
@@ -98,17 +110,18 @@ def browser_timing(files: dict[str, str], queries: list[str]) -> dict[str, float
 
     script = (ROOT / "templates" / "assets" / "fixdex-match.js").read_text(encoding="utf-8")
     manifest = json.loads(files["api/match-index.json"])
+    from fixdex.match import rules_record
     shards = {s["file"]: json.loads(files["api/" + s["file"]])["entries"] for s in manifest.get("shards", [])}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         page = browser.new_page()
         page.set_content("<html><body></body></html>")
         page.add_script_tag(content=script)
-        page.evaluate("([manifest, shards]) => { window.bench = {manifest, shards, cache: {}}; }",
-                      [manifest, shards])
+        page.evaluate("([manifest, shards, rules]) => { window.bench = {manifest, shards, cache: {}, "
+                      "m: window.fixdexMatch.create(rules)}; }", [manifest, shards, rules_record()])
         result = page.evaluate(
             """(queries) => {
-              const m = window.fixdexMatch, b = window.bench;
+              const b = window.bench, m = b.m;
               const times = [], prepares = [];
               for (const text of queries) {
                 let records;
@@ -138,15 +151,141 @@ def browser_timing(files: dict[str, str], queries: list[str]) -> dict[str, float
             "prepare_max_ms": result["prepare_max"]}
 
 
+def adversarial_cases(signatures: list[str]) -> list[tuple[str, str, Any]]:
+    """(group, label, text) for every signature; a text may be {"repeat", "length"}, built where it runs."""
+    from tests.match_inputs import adversarial_texts, ten_megabytes
+
+    cases: list[tuple[str, str, Any]] = []
+    for signature in signatures:
+        for kind, text in adversarial_texts(signature, line_bytes=2000):
+            group = "2 KB line" if len(text) <= 2000 else "130 KB of near-miss lines" if "\n" in text else "100 KB line"
+            cases.append((group, f"{kind} of {signature!r}", text))
+        cases.append(("10 MB line", f"10 MB line of {signature!r}",
+                      {"repeat": ten_megabytes(signature)[:4000], "length": 10_000_000}))
+    log = "".join(f"2026-01-02 03:04:{i % 60:02d} INFO worker {i}: step done in {i % 97} ms\n" for i in range(2000))
+    tail = ("Traceback (most recent call last):\n  File \"/srv/app.py\", line 3, in <module>\n"
+            "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 20.00 MiB (GPU 0; 11.17 GiB total "
+            "capacity; 10.5 GiB already allocated)\n")
+    cases.append(("10 MB log", "10 MB log, error at the end", {"repeat": log, "length": 10_000_000 - len(tail),
+                                                                 "tail": tail}))
+    return cases
+
+
+def _text(item: Any) -> str:
+    if isinstance(item, str):
+        return item
+    text = (item["repeat"] * (item["length"] // len(item["repeat"]) + 1))[: item["length"]]
+    return text + item.get("tail", "")
+
+
+def _worst(groups: list[str], labels: list[str], times: list[float]) -> dict[str, tuple[float, str]]:
+    worst: dict[str, tuple[float, str]] = {}
+    for group, label, ms in zip(groups, labels, times, strict=True):
+        if group not in worst or ms > worst[group][0]:
+            worst[group] = (ms, label)
+    return worst
+
+
+def adversarial_python(index: Any, cases: list[tuple[str, str, Any]]) -> dict[str, tuple[float, str]]:
+    from fixdex.match import match_result
+
+    match_result("warm up: the index prepares itself on first use", index)
+    times = []
+    for _group, _label, item in cases:
+        text = _text(item)
+        best = float("inf")
+        for _run in range(REPEATS):
+            started = time.perf_counter()
+            match_result(text, index)
+            best = min(best, time.perf_counter() - started)
+        times.append(best * 1000)
+    return _worst([c[0] for c in cases], [c[1] for c in cases], times)
+
+
+def _texts_for_javascript(cases: list[tuple[str, str, Any]]) -> list[Any]:
+    # a tail cannot be expressed as a repeat: the 10 MB log is sent whole
+    return [_text(item) if isinstance(item, dict) and "tail" in item else item for _g, _l, item in cases]
+
+
+def adversarial_node(records: list[dict[str, Any]],
+                     cases: list[tuple[str, str, Any]]) -> dict[str, tuple[float, str]]:
+    from fixdex.match import rules_record
+
+    node = shutil.which("node") or "/usr/bin/node"
+    with tempfile.TemporaryDirectory() as folder:
+        data = Path(folder) / "input.json"
+        data.write_text(json.dumps({"rules": rules_record(), "entries": records, "texts": _texts_for_javascript(cases),
+                                    "timing": True, "repeats": REPEATS}), encoding="utf-8")
+        result = subprocess.run([node, str(ROOT / "tests" / "js" / "run-matcher.js"), str(data)],
+                                capture_output=True, text=True, check=True)
+    times = [r["ms"] for r in json.loads(result.stdout)]
+    return _worst([c[0] for c in cases], [c[1] for c in cases], times)
+
+
+def adversarial_browser(records: list[dict[str, Any]],
+                        cases: list[tuple[str, str, Any]]) -> dict[str, tuple[float, str]]:
+    """fixdexMatch in chromium (what the paste box's worker runs), one case at a time."""
+    from playwright.sync_api import sync_playwright
+
+    from fixdex.match import rules_record
+
+    script = (ROOT / "templates" / "assets" / "fixdex-match.js").read_text(encoding="utf-8")
+    times = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page()
+        page.set_content("<html><body></body></html>")
+        page.add_script_tag(content=script)
+        page.evaluate("([records, rules]) => { const m = window.fixdexMatch.create(rules); "
+                      "window.bench = {m, index: m.prepare(records, '')}; }", [records, rules_record()])
+        for item in _texts_for_javascript(cases):
+            times.append(page.evaluate(
+                """([item, repeats]) => {
+                  const text = typeof item === "string" ? item :
+                    item.repeat.repeat(Math.ceil(item.length / item.repeat.length)).slice(0, item.length);
+                  let best = Infinity;
+                  for (let run = 0; run < repeats; run++) {
+                    const t0 = performance.now();
+                    window.bench.m.matchResult(text, window.bench.index, 5);
+                    best = Math.min(best, performance.now() - t0);
+                  }
+                  return best;
+                }""", [item, REPEATS]))
+        browser.close()
+    return _worst([c[0] for c in cases], [c[1] for c in cases], times)
+
+
+def report_adversarial(entries: list[Any], browser: bool = True) -> None:
+    from fixdex.match import build_index, index_record
+
+    index = build_index(entries)
+    records = [index_record(e) for e in index.entries]
+    signatures = [s.text for e in index.entries for s in e.signatures]
+    cases = adversarial_cases(signatures)
+    print(f"adversarial: {len(cases)} inputs from {len(signatures)} signatures "
+          "(budgets: 2 KB line <= 20 ms, 10 MB log <= 2,000 ms)")
+    sides = [("python", adversarial_python(index, cases)), ("node", adversarial_node(records, cases))]
+    if browser:
+        sides.append(("chromium", adversarial_browser(records, cases)))
+    for side, worst in sides:
+        for group, (ms, label) in worst.items():
+            print(f"  {side:8} worst {group:26} {ms:8.1f} ms  ({label[:90]})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--synthetic", type=int, default=10_000)
     parser.add_argument("--entries", default=str(ROOT / "entries"))
+    parser.add_argument("--adversarial-only", action="store_true", help="only the adversarial budgets")
+    parser.add_argument("--no-browser", action="store_true", help="skip chromium")
     args = parser.parse_args()
 
     from fixdex.match import build_index, index_record, load_valid_entries
 
     entries = load_valid_entries(Path(args.entries))
+    report_adversarial(entries, browser=not args.no_browser)
+    if args.adversarial_only:
+        return
     base = [index_record(e) for e in build_index(entries).entries]
     labelled = [str(c["text"]) for c in yaml.safe_load(
         (ROOT / "tests" / "data" / "labelled" / "cases.yaml").read_text(encoding="utf-8"))]

@@ -131,6 +131,9 @@ def test_check_rule_reports_located_problems() -> None:
         "entries/bad-signatures.yaml:15:5: error: signatures[3]: signature also matches a message of "
         "entries/good-signatures.yaml (\"GoodError: the widget 'spanner' is broken beyond repair\") "
         "(keep fixed the words that tell the two errors apart)",
+        "entries/bad-signatures.yaml:16:5: error: signatures[4]: placeholders {a} and {b} are separated only by "
+        "spaces at character 18 of the signature (keep a fixed word between them, as in `line {line} column "
+        "{column}`: where one value ends would be a guess)",
     ]
 
 

@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from fixdex.match import index_from_records, index_record, load_valid_entries, match_result, rules_record
+from fixdex.normalise import error_line, search_terms
 from tests.match_inputs import adversarial_texts, catalogue_pastes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,3 +69,16 @@ def test_python_and_javascript_rank_every_paste_alike(catalogue: Any, tmp_path: 
     assert sum(bool(e["candidates"]) and e["candidates"][0]["confident"] for e in expected) > 200
     assert sum(any(c["captures"] for c in e["candidates"]) for e in expected) > 100
     assert any(e["cut"] for e in expected)
+
+
+def test_the_site_search_reduces_pastes_as_python_does(catalogue: Any, tmp_path: Path) -> None:
+    """fixdex-search.js's reduction of a paste to the words of its error line is fixdex.normalise's."""
+    _records, entries = catalogue
+    texts = [text for _kind, text in catalogue_pastes(entries)]
+    texts += ["KeyError: 'x'", "numpy 2.0 nan", "a short typed query", "\x1b[31mValueError: \x1b[0mbad\n"]
+    expected = [[search_terms(text), error_line(text)] for text in texts]
+    found = run_javascript(tmp_path, [], texts, search=True)
+    differences = [(text[:100], e, f) for text, e, f in zip(texts, expected, found, strict=True) if e != f]
+    assert not differences, f"{len(differences)} of {len(texts)} differ; first: {differences[0]}"
+    assert search_terms("Traceback (most recent call last):\n  File \"/srv/a.py\", line 3\n"
+                        "KeyError: 'token' at 0x7f3a") == "KeyError token at"

@@ -84,14 +84,15 @@
     /* The slice of a long text that is matched, and whether it was cut (fixdex.normalise.bound). */
     function bound(text) {
       text = String(text);
-      if (text.length <= rules.line_limit || cpLength(text) <= rules.line_limit) return { text: text, cut: false };
-      var lines = text.replace(/\r\n/g, "\n").replace(/\r/g, "\n").split("\n");
+      if (text.length <= rules.line_limit) return { text: text, cut: false };
+      var lines = (text.indexOf("\r") >= 0 ? text.replace(/\r\n/g, "\n").replace(/\r/g, "\n") : text).split("\n");
       var kept = [];
       var total = -1;
       var cut = false;
       for (var i = lines.length - 1; i >= 0; i--) {
         var line = lines[i];
-        var length = cpLength(line);
+        /* a line of more than twice the limit in UTF-16 units holds more than the limit in code points */
+        var length = line.length > 2 * rules.line_limit ? rules.line_limit + 1 : cpLength(line);
         if (length > rules.line_limit) { line = cpHead(line, rules.line_limit); length = rules.line_limit; cut = true; }
         if (total + 1 + length > rules.text_limit) { cut = true; break; }
         total += 1 + length;
@@ -416,7 +417,7 @@
     function similarity(a, b) {
       var total = a.length + b.length;
       if (total === 0) return 0;
-      var distance = total - 2 * lcsLength(a, b);
+      var distance = total - 2 * (a.length <= b.length ? lcsLength(a, b) : lcsLength(b, a));  /* bit masks over the shorter */
       return (total - distance) / total;
     }
 
@@ -543,6 +544,49 @@
       return results;
     }
 
+    /* --- the site search's reduction of a paste (fixdex.normalise.error_line, search_terms) --- */
+
+    var SEARCH_ERROR = new RegExp(rules.search.error, "g");
+    var SEARCH_NAMED = new RegExp(rules.search.named_line, "y");
+    var SEARCH_DROP = rules.search.drop.map(function (p) { return new RegExp(p, "g"); });
+
+    function errorLine(text) {
+      text = String(text).replace(ANSI, "");
+      var lines = nonEmptyLines(text.replace(/\r/g, "\n"));
+      if (lines.length > 1) {
+        var named = lines.filter(function (l) { SEARCH_NAMED.lastIndex = 0; return SEARCH_NAMED.test(l); });
+        return named.length ? named[named.length - 1] : lines[lines.length - 1];
+      }
+      var start = -1;
+      var m;
+      SEARCH_ERROR.lastIndex = 0;
+      while ((m = SEARCH_ERROR.exec(text)) !== null) {
+        start = m.index + m[0].indexOf(m[1]);
+        if (m[0].length === 0) SEARCH_ERROR.lastIndex++;
+      }
+      return start >= 0 ? strip(text.slice(start)) : strip(text);
+    }
+
+    function stripChars(word, chars) {
+      var start = 0;
+      var end = word.length;
+      while (start < end && chars.indexOf(word[start]) >= 0) start++;
+      while (end > start && chars.indexOf(word[end - 1]) >= 0) end--;
+      return word.slice(start, end);
+    }
+
+    function searchTerms(text) {
+      text = String(text).replace(ANSI, "");
+      SEARCH_ERROR.lastIndex = 0;
+      if (text.indexOf("\n") < 0 && text.indexOf("\r") < 0 && cpLength(text) <= rules.search.typed &&
+          !SEARCH_ERROR.test(" " + text)) return strip(text);
+      var line = errorLine(text);
+      SEARCH_DROP.forEach(function (re) { line = line.replace(re, " "); });
+      var words = line.split(wsRun).map(function (w) { return stripChars(w, ".-"); })
+        .filter(function (w) { return w.length > 1; });
+      return words.slice(0, rules.search.words).join(" ");
+    }
+
     /* What a reader is told when a text was cut to its bounded slice. */
     function cutNote() {
       return "Your text is long: only its last " + rules.text_limit.toLocaleString("en") +
@@ -554,7 +598,7 @@
       exceptionNames: exceptionNames, focusLines: focusLines, similarity: similarity, prepare: prepare,
       match: function (text, index, top) { return matchResult(text, index, top).candidates; },
       matchResult: matchResult, cutNote: cutNote, makeView: makeView, runProgram: runProgram,
-      compileProgram: compileProgram, cpLength: cpLength
+      compileProgram: compileProgram, cpLength: cpLength, errorLine: errorLine, searchTerms: searchTerms
     };
   }
 

@@ -34,39 +34,45 @@
     return engine;
   }
 
-  var EXCEPTION = /(?:^|[^\w.])((?:[A-Za-z_][\w]*\.)*[A-Za-z_]\w*(?:Error|Exception|Warning|Exit|Interrupt|NotFound|Timeout)):\s/g;
+  /* Pasted tracebacks are reduced to the words of their error line by the matcher's own rules
+   * (fixdex-match.js with api/match-rules.json, both written by fixdex: fixdex/normalise.py), fetched
+   * with the engine when the search box gets focus. Until they arrive a query goes as typed. */
+  var matcher = null;
+  var matcherLoading = null;
 
-  /* The line that names the error: the last "SomeError: message" in a traceback. Works on the
-   * text with its line breaks and on the same text flattened into one line (a text input drops
-   * line breaks), where it runs to the end of the text. */
-  function errorLine(text) {
-    var lines = text.split(/\r?\n/).map(function (l) { return l.trim(); }).filter(Boolean);
-    if (lines.length > 1) {
-      var named = lines.filter(function (l) { return /^(?:[A-Za-z_]\w*\.)*[A-Z]\w*:\s/.test(l); });
-      return named.length ? named[named.length - 1] : lines[lines.length - 1];
-    }
-    var start = -1;
-    var match;
-    EXCEPTION.lastIndex = 0;
-    while ((match = EXCEPTION.exec(text)) !== null) start = match.index + match[0].indexOf(match[1]);
-    return start >= 0 ? text.slice(start).trim() : text.trim();
+  function loadScript(url) {
+    return new Promise(function (resolve, reject) {
+      if (window.fixdexMatch) { resolve(); return; }
+      var tag = document.createElement("script");
+      tag.src = url;
+      tag.onload = function () { resolve(); };
+      tag.onerror = function () { reject(new Error(url + " did not load")); };
+      document.head.appendChild(tag);
+    });
   }
 
-  /* A pasted traceback is not a query: keep the words of its error line and drop what no page
-   * contains (paths, numbers, addresses, colour codes). A short typed query goes to Pagefind as
-   * typed, numbers included. */
+  function loadMatcher() {
+    if (!matcherLoading) {
+      var rules = fetch(new URL("api/match-rules.json", siteRoot)).then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r.json();
+      });
+      matcherLoading = Promise.all([rules, loadScript(new URL("assets/fixdex/fixdex-match.js", siteRoot).href)])
+        .then(function (loaded) { matcher = window.fixdexMatch.create(loaded[0].rules); return matcher; })
+        .catch(function () { return null; });
+    }
+    return matcherLoading;
+  }
+
+  /* The line that names the error: the last "SomeError: message" in a traceback (fixdex.normalise.error_line). */
+  function errorLine(text) {
+    return matcher ? matcher.errorLine(text) : text.trim();
+  }
+
+  /* A pasted traceback is not a query: the words of its error line, without what no page contains
+   * (paths, numbers, addresses, colour codes). A short typed query goes as typed (fixdex.normalise.search_terms). */
   function searchTerms(text) {
-    var clean = text.replace(/\u001b\[[0-9;]*m/g, "");
-    if (!/[\r\n]/.test(clean) && clean.length <= 60 && !new RegExp(EXCEPTION.source).test(" " + clean)) return clean.trim();
-    var words = errorLine(clean)
-      .replace(/(?:[A-Za-z]:)?(?:[\\/][\w.@+-]+){2,}/g, " ")
-      .replace(/\b0x[0-9a-f]+\b/gi, " ")
-      .replace(/\b\d+(?:\.\d+)*\b/g, " ")
-      .replace(/[^\w.\s-]+/g, " ")
-      .split(/\s+/)
-      .map(function (w) { return w.replace(/^[.-]+|[.-]+$/g, ""); })
-      .filter(function (w) { return w.length > 1; });
-    return words.slice(0, 12).join(" ");
+    return matcher ? matcher.searchTerms(text) : text.trim();
   }
 
   function escapeText(text) {
@@ -96,6 +102,7 @@
 
   async function run(input, box) {
     var query = input.value;
+    await loadMatcher();
     var terms = searchTerms(query);
     if (!terms) { render(box, "", []); return; }
     // Pagefind reads the last word as a prefix, and a one-letter prefix fetches the index chunks
@@ -122,8 +129,9 @@
   function onPaste(event) {
     var text = event.clipboardData ? event.clipboardData.getData("text/plain") : "";
     if (text.split(/\r?\n/).filter(function (l) { return l.trim(); }).length < 2) return;
+    if (!matcher) return;  /* the rules are not here yet: the query is reduced when they are */
     event.preventDefault();
-    var line = errorLine(text.replace(/\u001b\[[0-9;]*m/g, ""));
+    var line = errorLine(text);
     var input = event.target;
     if (!document.execCommand || !document.execCommand("insertText", false, line)) {
       input.setRangeText(line, input.selectionStart, input.selectionEnd, "end");
@@ -158,7 +166,7 @@
     input.dataset.fxSearch = "on";
     input.addEventListener("input", function () { pending = run(input, box); });
     input.addEventListener("paste", onPaste);
-    input.addEventListener("focus", function () { loadEngine(); }, { once: true });
+    input.addEventListener("focus", function () { loadEngine(); loadMatcher(); }, { once: true });
     dialog.addEventListener("keydown", function (event) { onKey(event, input, box); });
   }
 
