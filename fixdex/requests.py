@@ -22,13 +22,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from fixdex.links import REQUEST_FIELDS
 from fixdex.match import clean, normalise
 from fixdex.model import ID_PATTERN
 
 LABEL = "request"
 TITLE_PREFIX = "request:"
 # The "### Label" blocks of the form (field id -> label), as GitHub writes them into the issue body.
-FIELDS = {"entry": "Entry id", "error": "Error message"}
+FIELDS = dict(REQUEST_FIELDS)
 NO_RESPONSE = "_No response_"
 LINE_CAP = 300
 _ID = re.compile(ID_PATTERN)

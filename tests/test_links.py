@@ -307,3 +307,29 @@ def test_search_separator_splits_error_text() -> None:
     search = next(p["search"] for p in config["plugins"] if isinstance(p, dict) and "search" in p)
     words = [w for w in re.split(search["separator"], "models/gemini-pro-vision is not found: 'x.y' v3.12") if w]
     assert words == ["models", "gemini", "pro", "vision", "is", "not", "found", "x", "y", "v3.12"]
+
+
+@pytest.mark.parametrize(("repo_url", "expected"), [
+    ("https://github.com/team/kb", {"url": "https://github.com/team/kb/issues/new?template=request.yml&title=",
+                                    "host": "GitHub", "style": "form",
+                                    "fields": {"entry": "Entry id", "error": "Error message"}}),
+    ("https://gitlab.com/team/kb/", {"url": "https://gitlab.com/team/kb/-/issues/new", "host": "GitLab",
+                                     "style": "description",
+                                     "fields": {"entry": "Entry id", "error": "Error message"}}),
+    ("", None),
+])
+def test_site_info_says_how_to_request_an_entry(repo_url: str, expected: dict[str, object] | None) -> None:
+    from fixdex.links import site_info
+
+    info = json.loads(site_info("https://kb.example.test/", "Test KB", repo_url))
+    assert info == {"format": 1, "site_name": "Test KB", "site_url": "https://kb.example.test/", "request": expected}
+
+
+def test_the_request_form_has_the_fields_the_links_fill() -> None:
+    from fixdex.links import REQUEST_FIELDS, REQUEST_FORM
+
+    for folder in (ROOT, ROOT / "fixdex" / "starter"):
+        form = yaml.safe_load((folder / ".github" / "ISSUE_TEMPLATE" / REQUEST_FORM).read_text(encoding="utf-8"))
+        fields = [(item["id"], item["attributes"]["label"]) for item in form["body"] if "id" in item]
+        assert fields[: len(REQUEST_FIELDS)] == list(REQUEST_FIELDS)
+        assert form["labels"] == ["request"]
