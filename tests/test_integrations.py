@@ -72,6 +72,7 @@ IPYTHON_CELL = f"%load_ext fixdex\nclass NotFound(Exception): pass\nraise NotFou
 
 
 def _ipython(kb: Path, cell: str, **env: str) -> subprocess.CompletedProcess[str]:
+    env.setdefault("IPYTHONDIR", str(kb.parent / "ipython"))  # IPython's profile, not the user's
     return subprocess.run([sys.executable, "-m", "IPython", "--quick", "--no-banner", "--colors=nocolor", "-c", cell],
                           cwd=kb, capture_output=True, text=True, env=_env(**env), timeout=120)
 
