@@ -335,6 +335,7 @@ class EntryItem:
     packages: tuple[str, ...]
     date: dt.date
     date_label: str  # "verified" or "updated": what happened on `date`
+    words: str = ""  # more words the browse filter matches: exception, id, tags
 
 
 @dataclass(frozen=True)
@@ -353,9 +354,10 @@ def latest_date(entry: Entry) -> tuple[dt.date, str]:
 def entry_item(entry: Entry, from_path: str) -> EntryItem:
     date, label = latest_date(entry)
     packages = tuple(sorted({p.name for p in entry.environment.packages}, key=str.lower))
+    words = re.sub(r'["{}<>&]', " ", " ".join([entry.exception, entry.id, *entry.tags]))
     return EntryItem(
         entry.id, entry.title, _rel(f"{ENTRY_DIR}/{entry.id}.md", from_path), entry.fix_title,
-        entry.severity, entry.category, packages, date, label,
+        entry.severity, entry.category, packages, date, label, words,
     )
 
 

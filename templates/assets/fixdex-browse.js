@@ -3,7 +3,8 @@
  * Progressive enhancement: the filter box is `hidden` in the HTML and shown here, so
  * without JavaScript every list shows in full. Filtering only toggles the `hidden`
  * attribute of list items and sections; nothing is ever written as HTML. Every word
- * typed must appear in an item's text (title, fix, category, packages). `?q=words`
+ * typed must appear in an item's text (title, fix, category, packages) or in its
+ * data-fixdex-words (exception, id, tags). `?q=words`
  * in the address fills the box. Loaded only by pages that carry `data-fixdex-filter`
  * (fixdex/assets.py); works with Material's instant navigation.
  */
@@ -26,7 +27,8 @@
     var items = [];
     sections.forEach(function (section) {
       section.querySelectorAll("li").forEach(function (item) {
-        items.push({ element: item, text: item.textContent.toLowerCase(), entry: !!item.closest("[data-fixdex-entries]") });
+        var text = item.textContent + " " + (item.getAttribute("data-fixdex-words") || "");
+        items.push({ element: item, text: text.toLowerCase(), entry: !!item.closest("[data-fixdex-entries]") });
       });
     });
     var entryCount = items.filter(function (item) { return item.entry; }).length;
