@@ -100,18 +100,25 @@ class _SlowPath(Exception):
 
 
 class _FastLoader(_SafeLoader):  # type: ignore[valid-type,misc]
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        if node in self.constructed_objects or node in self.recursive_objects:
-            raise _SlowPath  # a node met twice is an alias: refused, located, by the slow path
-        return super().construct_object(node, deep=deep)
-
+    # An alias is a node reached twice: either twice in one collection, or in a
+    # second collection after the first has constructed it. Either way the slow
+    # path refuses it, located. (Checked per collection, not per node: cheaper.)
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[str] = set()
-        for key_node, _value in node.value:
-            if key_node.tag != _STR_TAG or key_node.value in seen:
-                raise _SlowPath  # duplicate, merge (<<) or non-text key: reported, located, by the slow path
+        done = self.constructed_objects
+        for key_node, value in node.value:
+            if key_node.tag != _STR_TAG or key_node.value in seen or value in done or key_node in done:
+                raise _SlowPath  # duplicate, merge (<<) or non-text key, or an alias: the slow path locates it
             seen.add(key_node.value)
+        if len({id(value) for _, value in node.value}) != len(node.value):
+            raise _SlowPath
         return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> list[Any]:
+        done = self.constructed_objects
+        if any(item in done for item in node.value) or len({id(item) for item in node.value}) != len(node.value):
+            raise _SlowPath
+        return super().construct_sequence(node, deep=deep)  # type: ignore[no-any-return]
 
 
 @dataclass

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fixdex.check import check
-from fixdex.load import load_entries
+from fixdex.load import load_entries, parse_yaml, read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = Path("tests/data/bad")
@@ -88,3 +88,34 @@ def test_real_catalogue_passes() -> None:
     )
     assert result.returncode == 0, result.stdout
     assert result.stdout.startswith("check passed: ")
+
+
+ALIAS_FORMS = [
+    "a: &x [1]\nb: *x\n", "a: {x: &n [1]}\nb: *n\n", "a: &s hi\nb: *s\n", "a: [&s hi, *s]\n", "&k key: 1\n*k : 2\n",
+    "a: {x: &n 1}\nb: {y: *n}\n", "a: [[&n 1], [*n]]\n", "a: &m {x: 1}\nb: [*m]\n", "b: [{c: &q 1}]\nd: [[[*q]]]\n",
+    "x: &r {y: *r}\n",
+]
+
+
+@pytest.mark.parametrize("text", ALIAS_FORMS)
+def test_every_alias_is_refused_at_its_use(text: str) -> None:
+    """The fast loader notices an alias wherever it stands; the slow path reports it where it is used."""
+    document, problems = parse_yaml(text, "x.yaml")
+    assert document is None
+    (problem,) = problems
+    line = text.count("\n", 0, text.index("*")) + 1
+    assert (problem.line, problem.column) == (line, text.index("*") - text.rfind("\n", 0, text.index("*")))
+    assert problem.message.startswith("YAML alias *")
+
+
+@pytest.mark.parametrize(("raw", "where"), [
+    (b"a: 1\nb: caf\xe9\n", (2, 7)),
+    (b"a: 1\nb: \xc3\xa9\xff\n", (2, 5)),
+    (b"\xff", (1, 1)),
+])
+def test_a_byte_that_is_not_utf8_is_located(tmp_path: Path, raw: bytes, where: tuple[int, int]) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_bytes(raw)
+    _, (problem,) = read_yaml(path, "x.yaml")
+    assert (problem.line, problem.column) == where
+    assert problem.message.startswith("not UTF-8 text: byte 0x")
