@@ -184,3 +184,10 @@ def test_import_and_install_cost_at_most_60_ms() -> None:
     runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(),
                                  check=True).stdout) for _ in range(5)]
     assert min(runs) <= 60, f"import fixdex + install() took {min(runs):.1f} ms of CPU"
+
+
+def test_fixdex_match_is_a_plain_function_whatever_was_imported_first() -> None:
+    for first in ("import fixdex", "from fixdex.match import match_index", "import fixdex.match"):
+        code = f"{first}\nimport inspect, fixdex\nprint(inspect.isfunction(fixdex.match), fixdex.match.__module__)"
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(), check=True)
+        assert result.stdout.split() == ["True", "fixdex.match"], first
