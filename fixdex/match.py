@@ -143,6 +143,26 @@ def similarity(a: str, b: str) -> float:
     return (total - Indel.distance(a, b)) / total
 
 
+def best_similarity(queries: Sequence[str], messages: Sequence[str]) -> float:
+    """The highest similarity of any query and message, skipping pairs that cannot raise it.
+
+    Indel similarity is at most 2 * shorter / (sum of lengths): a 2 KB line and a
+    100-character message cannot reach MIN_FUZZY, so they are not compared. Exact:
+    the maximum (or its falling below MIN_FUZZY) is the same as comparing every pair.
+    """
+    best = 0.0
+    for query in queries:
+        for message in messages:
+            total = len(query) + len(message)
+            if total == 0:
+                continue
+            bound = 2 * min(len(query), len(message)) / total
+            if bound < MIN_FUZZY or bound <= best:
+                continue
+            best = max(best, similarity(query, message))
+    return best
+
+
 def round4(value: float) -> float:
     """Rounding that JavaScript's Math.round reproduces (Python's round() rounds half to even)."""
     return math.floor(value * 10000 + 0.5) / 10000
@@ -254,7 +274,7 @@ def _fuzzy(cleaned: str, index: MatchIndex, names: Sequence[str], hit: set[int])
     results = []
     for _, number in overlap[:PREFILTER]:
         entry = index.entries[number]
-        ratio = max((similarity(q, m) for q in queries for m in entry.normalised), default=0.0)
+        ratio = best_similarity(queries, entry.normalised)
         if ratio < MIN_FUZZY:
             continue
         agreement = _exception_agreement(entry, names, cleaned)

@@ -256,15 +256,16 @@
       return m ? at + m[0].length : -1;
     }
 
+    /* Python's str.find / str.rfind within [from, to): bounded scans (indexOf and lastIndexOf are not). */
     function findChar(view, ch, from, to) {
-      var i = view.indexOf(ch, from);
-      return i >= 0 && i < to ? i : -1;
+      var end = Math.min(to, view.length);
+      for (var i = from; i < end; i++) if (view[i] === ch) return i;
+      return -1;
     }
 
     function rfindChar(view, ch, from, to) {
-      if (to <= from) return -1;
-      var i = view.lastIndexOf(ch, to - 1);
-      return i >= from ? i : -1;
+      for (var i = Math.min(to, view.length) - 1; i >= from; i--) if (view[i] === ch) return i;
+      return -1;
     }
 
     function valueLimit(kind, view, position) {
@@ -421,6 +422,21 @@
       return (total - distance) / total;
     }
 
+    /* fixdex.match.best_similarity: pairs whose length bound cannot raise the maximum are skipped. */
+    function bestSimilarity(queries, messages) {
+      var best = 0;
+      for (var i = 0; i < queries.length; i++) {
+        for (var j = 0; j < messages.length; j++) {
+          var total = queries[i].length + messages[j].length;
+          if (total === 0) continue;
+          var bound = 2 * Math.min(queries[i].length, messages[j].length) / total;
+          if (bound < rules.min_fuzzy || bound <= best) continue;
+          best = Math.max(best, similarity(queries[i], messages[j]));
+        }
+      }
+      return best;
+    }
+
     function exceptionName(entry) {
       var parts = entry.exception.split(".");
       return asciiLower(parts[parts.length - 1]);
@@ -531,10 +547,7 @@
       var results = [];
       overlap.slice(0, rules.prefilter).forEach(function (pair) {
         var entry = index.entries[pair[1]];
-        var ratio = 0;
-        queries.forEach(function (q) {
-          entry.record.normalised.forEach(function (m) { ratio = Math.max(ratio, similarity(q, m)); });
-        });
+        var ratio = bestSimilarity(queries, entry.record.normalised);
         if (ratio < rules.min_fuzzy) return;
         var agreement = agreementOf(entry.record, names, cleaned);
         results.push({ score: round4(rules.fuzzy_score[0] * ratio + rules.fuzzy_score[1] * AGREEMENT.get(agreement)),
