@@ -10,8 +10,8 @@ an exported issue list, offline:
     fixdex requests requests.json
 
 Requests for the same thing count together: the same entry id, or the same error line
-once normalised (case, numbers, paths, URLs and punctuation set aside, as the matcher
-does). Demand is the number of requests plus their 👍 reactions.
+once normalised by fixdex.normalise, as the matcher does (case, numbers, paths, URLs and
+punctuation set aside). Demand is the number of requests plus their 👍 reactions.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fixdex.links import REQUEST_FIELDS
-from fixdex.match import clean, normalise
 from fixdex.model import ID_PATTERN
+from fixdex.normalise import EXCEPTION_LINE, clean, normalise
 
 LABEL = "request"
 TITLE_PREFIX = "request:"
@@ -33,7 +33,7 @@ FIELDS = dict(REQUEST_FIELDS)
 NO_RESPONSE = "_No response_"
 LINE_CAP = 300
 _ID = re.compile(ID_PATTERN)
-_EXCEPTION_LINE = re.compile(r"^(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Warning|Exit|Interrupt|Fault)\b")
+_EXCEPTION_LINE = re.compile(EXCEPTION_LINE, re.ASCII)
 _BLOCK = re.compile(r"^###[ \t]+(.+?)[ \t]*$", re.MULTILINE)
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})[^\n]*\n(.*?)\n\s*\1\s*$", re.DOTALL)
 

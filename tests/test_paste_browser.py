@@ -105,7 +105,9 @@ def test_no_match_offers_the_search_and_a_prefilled_request(page: Any, site_url:
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(site_url + "paste/")
     pasted = ("Traceback (most recent call last):\n  File \"app.py\", line 3, in <module>\n"
-              "\x1b[31mzzlib.FrobnicateError:   the <img src=x onerror=alert(1)> frob   is   bent\x1b[0m\n"
+              "    raise zzlib.FrobnicateError(frob)\n"
+              "2026-12-01 10:00:01,123 ERROR \x1b[31mzzlib.FrobnicateError:   the <img src=x onerror=alert(1)> frob"
+              "   is   bent\x1b[0m\n"
               "During handling of the above exception, another exception occurred:\n"
               "RuntimeError: second " + "x" * 400)
     page.fill("#fx-paste-input", "qqqq zzzz wwww")

@@ -95,14 +95,23 @@
     return parent;
   }
 
-  var ERROR_LINE = /^\s*(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Warning|Exit|Interrupt|Fault)\b/;
+  /* An exception name ending a line or followed by ": message", after a log prefix if any; not `raise X(`. */
+  var ERROR_LINE = /(?:^|[\s\]>|:])((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Warning|Exit|Interrupt|Fault)(?::\s.*|:?$))/;
+  var ANSI = /\x1b\[[0-?]*[ -\/]*[@-~]/g;
   var LINE_CAP = 300;
+  var SCAN_CAP = 2000;  /* each line is searched in its first SCAN_CAP characters: the search stays short */
 
   /* The line a request names: the paste's first exception line (else its last line), one line, capped. */
   function errorLine(text) {
-    var cleaned = window.fixdexMatch && window.fixdexMatch.clean ? window.fixdexMatch.clean(text) : String(text);
-    var lines = cleaned.split("\n").map(function (l) { return l.replace(/\s+/g, " ").trim(); }).filter(Boolean);
-    var line = lines.filter(function (l) { return ERROR_LINE.test(l); })[0] || lines[lines.length - 1] || "";
+    var lines = String(text).slice(0, 200000).replace(ANSI, "").split(/\r\n|\r|\n/).map(function (l) {
+      return l.slice(0, SCAN_CAP).replace(/\s+/g, " ").trim();
+    }).filter(Boolean);
+    var line = "";
+    for (var i = 0; i < lines.length && !line; i++) {
+      var found = ERROR_LINE.exec(lines[i]);
+      if (found) line = found[1];
+    }
+    line = line || lines[lines.length - 1] || "";
     return line.length > LINE_CAP ? line.slice(0, LINE_CAP - 1) + "…" : line;
   }
 
