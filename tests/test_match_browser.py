@@ -1,0 +1,75 @@
+"""The paste box's matcher in a real Chromium: off the main thread, bounded, and the same without Workers."""
+
+from __future__ import annotations
+
+import shutil
+from typing import Any
+
+import pytest
+
+from tests.conftest import DATA, run_mkdocs
+
+TRACEBACK = (DATA / "match" / "gemini-traceback.txt").read_text(encoding="utf-8")
+OPENAI = "openai.NotFoundError: The model `o9` does not exist or you do not have access to it.\n"
+# the CUDA message's own words, repeated: a line like this froze the old matcher's tab for 30 s
+CUDA_WORDS = "CUDA out of memory. Tried to allocate (GPU ; total capacity; " * 180
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory, serve: Any) -> str:
+    kb = tmp_path_factory.mktemp("match-browser") / "kb"
+    shutil.copytree(DATA / "kb", kb)
+    for entry in (DATA / "match" / "entries").glob("*.yaml"):
+        shutil.copy(entry, kb / "entries" / entry.name)
+    result = run_mkdocs(kb)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return serve(kb / "site")
+
+
+def _first_result(page: Any) -> Any:
+    first = page.locator(".fx-paste-results li").first
+    first.wait_for(timeout=15_000)
+    return first
+
+
+@pytest.mark.browser
+def test_matching_runs_in_a_worker(page: Any, site_url: str) -> None:
+    page.goto(site_url + "paste/")
+    page.fill("#fx-paste-input", TRACEBACK)
+    assert _first_result(page).get_attribute("data-entry") == "gemini-model-not-found"
+    assert any(w.url.endswith("/assets/fixdex/fixdex-match-worker.js") for w in page.workers)
+    # the worker fetched the index; the page only got the rules back (for the request line)
+    assert page.evaluate("window.fixdexMatch.current !== null")
+    assert page.console_errors == [] and page.outside_requests == []
+
+
+@pytest.mark.browser
+def test_a_long_paste_is_cut_to_its_bounded_slice_and_the_reader_is_told(page: Any, site_url: str) -> None:
+    page.goto(site_url + "paste/")
+    noise = "".join(f"2026-01-02 03:04:05 INFO step {i} of the build finished\n" for i in range(3000))
+    page.fill("#fx-paste-input", noise + OPENAI)
+    first = _first_result(page)
+    assert first.get_attribute("data-entry") == "openai-model-not-found"
+    status = page.locator(".fx-paste-status").inner_text()
+    assert "only its last 100,000 characters were matched" in status
+    assert page.console_errors == []
+
+
+@pytest.mark.browser
+def test_adversarial_paste_leaves_the_page_responsive(page: Any, site_url: str) -> None:
+    page.goto(site_url + "paste/")
+    page.fill("#fx-paste-input", CUDA_WORDS + "\n" + OPENAI)
+    # the page answers at once while the worker matches
+    assert page.evaluate("() => new Promise((done) => setTimeout(() => done(1), 0))") == 1
+    assert _first_result(page).get_attribute("data-entry") == "openai-model-not-found"
+    assert page.console_errors == []
+
+
+@pytest.mark.browser
+def test_without_workers_the_page_matches_itself(page: Any, site_url: str) -> None:
+    page.add_init_script("delete window.Worker;")
+    page.goto(site_url + "paste/")
+    page.fill("#fx-paste-input", TRACEBACK)
+    assert _first_result(page).get_attribute("data-entry") == "gemini-model-not-found"
+    assert page.workers == []
+    assert page.console_errors == []
