@@ -12,6 +12,12 @@ with raw HTML disabled and then through an allow-list sanitizer. The sanitised H
 joins the page after Markdown conversion (the plugin swaps the placeholder that
 `placeholder()` makes), never as Markdown source: page Markdown extensions such as
 pymdownx.snippets or attr_list would otherwise act on it.
+
+Moderation state holds under concurrency and faults: imports and status changes
+take a lock on the notes folder and write atomically (temporary file, then
+rename); approve and reject decide pending notes only, so of two at once one wins
+and the other is told; a resubmitted note is recognised; only plain files in
+notes/ENTRY-ID/ are read or rewritten, never a symbolic link.
 """
 
 from __future__ import annotations
@@ -19,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import difflib
-import fcntl
 import html
 import os
 import re
@@ -31,6 +36,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode, urlsplit
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: writes stay atomic, runs are not serialised
+    fcntl = None  # type: ignore[assignment]
 
 import yaml
 from pydantic import AfterValidator, Field, ValidationError, model_validator
@@ -658,9 +668,13 @@ def notes_lock(notes_dir: Path) -> Iterator[None]:
 
     An advisory lock (fcntl.flock) on the folder itself, so no lock file is left
     behind for git to see; the kernel drops it when the process ends, even when
-    killed. fcntl is POSIX only, which is where fixdex's CLI runs (Linux CI,
-    macOS laptops); the filelock package would add a dependency for Windows alone.
+    killed. fcntl is POSIX only, which is where moderation runs (Linux CI, macOS
+    laptops); the filelock package would add a dependency for Windows alone, where
+    the writes stay atomic but two runs at once are not serialised.
     """
+    if fcntl is None:  # pragma: no cover - Windows
+        yield
+        return
     descriptor = os.open(notes_dir, os.O_RDONLY)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
