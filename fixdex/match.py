@@ -1,14 +1,17 @@
 """Matching a pasted error text to the entries that explain it.
 
 The specification lives in docs/matching.md; templates/assets/fixdex-match.js
-implements the same steps for the paste box, and tests/data/match-vectors.json
-holds both to it. In short:
+implements the same steps for the paste box with the rules this module and
+fixdex.normalise write into the match index (`rules_record`), and
+tests/test_match_parity.py holds both to identical ranked lists. In short:
 
-1. `clean` the paste: drop ANSI colours, log prefixes (timestamps, levels,
-   pytest's `E`, CI and docker prefixes), and trailing spaces.
-2. Try every signature on the cleaned text, then on the text with its lines
-   joined (a message wrapped by a terminal). A hit scores 0.8 to 1.0 by how
-   much fixed text the signature has and whether the exception type agrees.
+0. `bound` the paste (fixdex.normalise): long texts are matched in a bounded slice.
+1. `clean` it: drop ANSI colours, log prefixes (timestamps, levels, pytest's
+   `E`, CI and docker prefixes), and trailing spaces.
+2. Run every signature's program (fixdex.signature: linear, never backtracking)
+   on the cleaned text's view, then on the view with its lines joined (a message
+   wrapped by a terminal). A hit scores 0.8 to 1.0 by how much fixed text the
+   signature has and whether the exception type agrees.
 3. Entries without a hit are scored by fuzzy similarity (Indel ratio) between
    the paste's focus lines (exception lines, last lines) and the entry's
    normalised messages (paths, numbers, versions, hex, quotes made uniform);
@@ -33,7 +36,8 @@ from typing import Any
 
 from rapidfuzz.distance import Indel
 
-from fixdex.normalise import (
+# the text steps live in fixdex.normalise (shared with verify and the site search); re-exported here
+from fixdex.normalise import (  # noqa: F401
     QUOTES,
     bound,
     clean,
@@ -54,8 +58,6 @@ from fixdex.signature import (
     compile_signature,
     match_view,
 )
-
-__all__ = ["clean", "join_lines", "normalise", "tokens", "exception_names", "focus_lines", "bound"]
 
 INDEX_FORMAT = 2  # 2: signatures as programs, the rules in the index
 PREFILTER = 50  # fuzzy candidates kept after the token prefilter
