@@ -172,19 +172,22 @@ def no_sideways_scroll(page: Any) -> bool:
 
 
 @pytest.mark.browser
-def test_filter_hides_what_does_not_match(catalogue_site: Path, serve: Any, page: Any) -> None:
+def test_filter_hides_what_does_not_match(catalogue_site: Path, serve: Any, page: Any, entries: list[Entry]) -> None:
     base = serve(catalogue_site)
     page.goto(base + "browse/")
     box = page.locator("[data-fixdex-filter]")
     box.wait_for(state="visible")
-    entries = page.locator("[data-fixdex-entries] li")
-    total = entries.count()
+    total = page.locator("[data-fixdex-entries] li").count()
     page.fill(".fx-filter-input", "pandas")
     visible = page.locator("[data-fixdex-entries] li:not([hidden])")
     assert 0 < visible.count() < total
-    for text in visible.all_inner_texts():
-        assert "pandas" in text.lower()
+    shown = visible.evaluate_all("items => items.map(i => i.textContent + ' ' + i.dataset.fixdexWords)")
+    assert all("pandas" in text.lower() for text in shown), shown
     assert f"of {total} entries match" in page.inner_text(".fx-filter-status")
+    # an entry matches its tags too, not only the words on its card
+    page.fill(".fx-filter-input", "migration")
+    tagged = sum("migration" in entry.tags for entry in entries)
+    assert page.locator("[data-fixdex-entries] li:not([hidden])").count() >= tagged > 1
     # the tags that did not match are hidden; the fold opens when something in it matches
     page.fill(".fx-filter-input", "zz-nothing-has-this")
     assert page.locator("[data-fixdex-entries] li:not([hidden])").count() == 0

@@ -10,6 +10,9 @@
  */
 (function () {
   "use strict";
+  // Material's instant navigation runs this script again on every page that has it: wire once
+  if (window.fixdexBrowseFilter) return;
+  window.fixdexBrowseFilter = true;
 
   function words(text) {
     return text.toLowerCase().split(/\s+/).filter(Boolean);
