@@ -14,8 +14,12 @@ from urllib.parse import quote, urlencode, urlsplit
 
 # The fields of .github/ISSUE_TEMPLATE/outdated.yml, as (id, label).
 OUTDATED_FORM = "outdated.yml"
-OUTDATED_FIELDS = (("entry", "Entry id"), ("page", "Page URL"), ("what", "What is out of date"),
-                   ("versions", "Your versions"))
+OUTDATED_FIELDS = (
+    ("entry", "Entry id"),
+    ("page", "Page URL"),
+    ("what", "What is out of date"),
+    ("versions", "Your versions"),
+)
 
 
 def issue_form_url(repo_url: str, form: str, title: str, fields: Sequence[tuple[str, str, str]]) -> str:
@@ -36,7 +40,7 @@ def issue_form_url(repo_url: str, form: str, title: str, fields: Sequence[tuple[
 
 
 def report_outdated_url(repo_url: str, entry_id: str, page_url: str) -> str:
-    """"Report outdated" on an entry page: names the entry; the reader adds what changed and their versions."""
+    """The "Report outdated" link of an entry page: names the entry; the reader adds what changed and their versions."""
     values = {"entry": entry_id, "page": page_url}
     fields = [(field_id, label, values.get(field_id, "")) for field_id, label in OUTDATED_FIELDS]
     return issue_form_url(repo_url, OUTDATED_FORM, f"Outdated: {entry_id}", fields)

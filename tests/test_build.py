@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_module
 import json
 import re
 from pathlib import Path
@@ -12,9 +13,9 @@ from tests.conftest import run_mkdocs
 
 ENTRY = "errors/json-expecting-value/index.html"
 SECTIONS = [
+    "Quick fix",
     "What this error means",
     "Stack trace",
-    "Quick fix",
     "Why it happens",
     "Detection",
     "Causes and fixes",
@@ -58,7 +59,9 @@ def test_entry_page_search_engine_tags(built_kb: Path) -> None:
     )
     assert '<link rel="canonical" href="https://kb.example.test/errors/json-expecting-value/">' in html
     description = re.search(r'<meta name="description" content="([^"]*)"', html)
-    assert description and description.group(1).startswith("Python's json module was asked to decode text")
+    assert description and html_module.unescape(description.group(1)).startswith(
+        "Python's json module was asked to decode text"
+    )
     (ld_text,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     data = json.loads(ld_text)
     assert data["@type"] == "TechArticle"

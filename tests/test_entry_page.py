@@ -69,7 +69,7 @@ def test_head_says_what_the_entry_says(entry_id: str, catalogue_site: Path) -> N
 def test_first_screen_holds_message_fix_and_trust_in_that_order(entry_id: str, catalogue_site: Path) -> None:
     entry = ENTRIES[entry_id]
     page = (catalogue_site / "errors" / entry_id / "index.html").read_text(encoding="utf-8")
-    article = page[page.index("<article"):page.index("</article>")]
+    article = page[page.index("<article") : page.index("</article>")]
     message = article.index('class="fx-message"')
     fix = article.index('class="fx-fix-line"')
     trust = article.index('class="fx-trust')
@@ -78,8 +78,11 @@ def test_first_screen_holds_message_fix_and_trust_in_that_order(entry_id: str, c
     assert message < fix < trust < quick < stack
     fix_line = re.search(r'<p class="fx-fix-line">(.*?)</p>', article, re.S)
     assert fix_line and html.escape(one_line(entry["fix_title"]), quote=False) in one_line(fix_line.group(1))
-    trust_text = re.sub(r"<[^>]+>", "", article[trust:article.index("</p>", trust)])
-    assert str(entry["environment"]["verified"]["date"]) in trust_text or (ROOT / "verification" / f"{entry_id}.json").is_file()
+    trust_text = re.sub(r"<[^>]+>", "", article[trust : article.index("</p>", trust)])
+    assert (
+        str(entry["environment"]["verified"]["date"]) in trust_text
+        or (ROOT / "verification" / f"{entry_id}.json").is_file()
+    )
     # "Report outdated" names the entry
     outdated = re.search(r'href="([^"]+)"[^>]*>Report outdated<', article)
     assert outdated and f"entry={entry_id}" in html.unescape(outdated.group(1))
@@ -92,9 +95,9 @@ def test_long_stack_traces_start_folded(catalogue_site: Path) -> None:
     assert long and short
     for entry_id in long:
         page = (catalogue_site / "errors" / entry_id / "index.html").read_text(encoding="utf-8")
-        section = page[page.index('id="stack-trace"'):]
+        section = page[page.index('id="stack-trace"') :]
         assert re.match(r'.*?</h2>\s*<details class="fx-stack-trace">', section, re.S), entry_id
     for entry_id in short:
         page = (catalogue_site / "errors" / entry_id / "index.html").read_text(encoding="utf-8")
-        section = page[page.index('id="stack-trace"'):]
-        assert not re.match(r'.*?</h2>\s*<details', section, re.S), entry_id
+        section = page[page.index('id="stack-trace"') :]
+        assert not re.match(r".*?</h2>\s*<details", section, re.S), entry_id

@@ -26,13 +26,13 @@ PAYLOADS = [
     "<script>window.__pwned = 1; alert(1)</script>",
     '<img src=x onerror="window.__pwned=2;alert(2)">',
     '<svg onload="window.__pwned=3"><script>alert(3)</script></svg>',
-    "<iframe src=\"https://evil.example/frame\"></iframe>",
+    '<iframe src="https://evil.example/frame"></iframe>',
     '<a href="javascript:window.__pwned=13" onmouseover="window.__pwned=14">raw anchor</a>',
     "[click me](javascript:window.__pwned=5;alert(5))",
     "[data](data:text/html;base64,PHNjcmlwdD5hbGVydCg3KTwvc2NyaXB0Pg==)",
     "![pixel](https://evil.example/pixel.png)",
     "<javascript:window.__pwned=9>",
-    "[attr](https://ok.example/){ onclick=\"window.__pwned=11\" }",
+    '[attr](https://ok.example/){ onclick="window.__pwned=11" }',
     '" onmouseover="window.__pwned=15" x="',
     "</title><script>window.__pwned=16</script>",
     "`code` ``` `` </code><script>window.__pwned=17</script>",
@@ -132,11 +132,15 @@ def test_what_passes_reaches_the_page_inert(hostile_entry_site: tuple[Path, set[
     assert page.evaluate("window.__pwned") is None
     scripts = page.evaluate("[...document.querySelectorAll('article script')].map(s => s.type)")
     assert scripts == ["application/ld+json"]
-    injected = page.evaluate("[...document.querySelectorAll('article iframe, article svg, article img')]"
-                             ".filter(e => !e.closest('.md-icon, .md-clipboard, .md-content__button')).length")
+    injected = page.evaluate(
+        "[...document.querySelectorAll('article iframe, article svg, article img')]"
+        ".filter(e => !e.closest('.md-icon, .md-clipboard, .md-content__button')).length"
+    )
     assert injected == 0
-    on_attributes = page.evaluate("[...document.querySelectorAll('*')].flatMap(e => [...e.attributes])"
-                                  ".filter(a => a.name.startsWith('on')).map(a => a.name)")
+    on_attributes = page.evaluate(
+        "[...document.querySelectorAll('*')].flatMap(e => [...e.attributes])"
+        ".filter(a => a.name.startsWith('on')).map(a => a.name)"
+    )
     assert on_attributes == []
     title = page.title()
     assert "<script>" not in page.evaluate("document.head.innerHTML.split('<title>')[0]")

@@ -98,7 +98,9 @@ MEASURE = """
 
 def prose_fields(entry: dict) -> str:
     """The entry's Markdown prose, where a dunder name written outside code would turn bold."""
-    parts = [entry.get(k, "") for k in ("title", "summary", "quick_fix", "why", "detection", "workaround", "prevention")]
+    parts = [
+        entry.get(k, "") for k in ("title", "summary", "quick_fix", "why", "detection", "workaround", "prevention")
+    ]
     parts += [c["cause"] + "\n" + c["fix"] for c in entry.get("causes", [])]
     parts += [c.get("note") or "" for c in entry.get("code", [])]
     return "\n".join(parts)
@@ -112,7 +114,9 @@ def reader_problems(entry: dict, seen: dict, height: int) -> list[str]:
     elif seen["labelBottom"] > height:
         problems.append(f"'Quick fix' label ends at {seen['labelBottom']:.0f}px, below the first screen ({height}px)")
     if seen["firstLine"] is None or seen["firstLine"] > height:
-        problems.append(f"the quick fix's first line ends at {seen['firstLine']}px, below the first screen ({height}px)")
+        problems.append(
+            f"the quick fix's first line ends at {seen['firstLine']}px, below the first screen ({height}px)"
+        )
     if seen["codeClipped"] or seen["preClipped"]:
         problems.append("the exact message overflows its box (clipped, scrolls sideways)")
     if seen["covered"]:
@@ -127,12 +131,14 @@ def reader_problems(entry: dict, seen: dict, height: int) -> list[str]:
     if "**" in prose:
         problems.append("'**' shows as text")
     if "`" in prose:
-        context = prose[max(0, prose.index("`") - 40):prose.index("`") + 40].replace("\u0001", " ")
+        context = prose[max(0, prose.index("`") - 40) : prose.index("`") + 40].replace("\u0001", " ")
         problems.append(f"a stray backtick shows as text: ...{context}...")
     for text in seen["paragraphs"]:
         marker = re.search(r"(?:^|[.:;!?)])\s+[-*+] [A-Za-z`(]", text)
         if marker:
-            problems.append(f"a list marker inside a paragraph: ...{text[max(0, marker.start() - 30):marker.end() + 30]}...")
+            problems.append(
+                f"a list marker inside a paragraph: ...{text[max(0, marker.start() - 30) : marker.end() + 30]}..."
+            )
     dunders = set(DUNDER.findall(prose_fields(entry)))
     for bold in seen["strong"]:
         if bold in dunders:
@@ -145,7 +151,9 @@ def reader_problems(entry: dict, seen: dict, height: int) -> list[str]:
         problems.append(f"quick-fix text {seen['fixFont']}px is smaller than body text {seen['bodyFont']}px")
     for size, code in seen["fixCode"]:
         if seen["bodyCode"] and size < seen["bodyCode"]:
-            problems.append(f"code in a fix ({code!r}) is {size}px, smaller than code in body text {seen['bodyCode']}px")
+            problems.append(
+                f"code in a fix ({code!r}) is {size}px, smaller than code in body text {seen['bodyCode']}px"
+            )
             break
     return problems
 
