@@ -71,8 +71,9 @@ def make_environment(template_dirs: Sequence[Path] = ()) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(fence=fence, yaml_string=yaml_string, indent_block=indent_block, html=html_escape,
-                       attribute=attribute_value)
+    env.filters.update(
+        fence=fence, yaml_string=yaml_string, indent_block=indent_block, html=html_escape, attribute=attribute_value
+    )
     return env
 
 
@@ -256,7 +257,9 @@ def entry_context(entry: Entry, path: str, by_id: Mapping[str, Entry], options: 
         "stack_trace_open": len(entry.stack_trace.strip().splitlines()) <= STACK_TRACE_OPEN_LINES,
         "feedback_host": host_name(options.repo_url),
         "report_outdated_url": report_outdated_url(
-            options.repo_url, entry.id, options.site_url.rstrip("/") + "/" + entry_url(entry.id) if options.site_url else ""
+            options.repo_url,
+            entry.id,
+            options.site_url.rstrip("/") + "/" + entry_url(entry.id) if options.site_url else "",
         ),
         "json_ld": json_ld(entry, options),
         "severity_label": entry.severity.capitalize(),
@@ -356,8 +359,16 @@ def entry_item(entry: Entry, from_path: str) -> EntryItem:
     packages = tuple(sorted({p.name for p in entry.environment.packages}, key=str.lower))
     words = re.sub(r'["{}<>&]', " ", " ".join([entry.exception, entry.id, *entry.tags]))
     return EntryItem(
-        entry.id, entry.title, _rel(f"{ENTRY_DIR}/{entry.id}.md", from_path), entry.fix_title,
-        entry.severity, entry.category, packages, date, label, words,
+        entry.id,
+        entry.title,
+        _rel(f"{ENTRY_DIR}/{entry.id}.md", from_path),
+        entry.fix_title,
+        entry.severity,
+        entry.category,
+        packages,
+        date,
+        label,
+        words,
     )
 
 

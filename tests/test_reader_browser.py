@@ -53,13 +53,15 @@ MEASURE = """
     const range = document.createRange();
     range.selectNodeContents(code);
     for (const r of range.getClientRects()) {
-      if (r.width && r.right > button.left && r.left < button.right && r.bottom > button.top && r.top < button.bottom) covered = true;
+      const across = r.right > button.left && r.left < button.right;
+      if (r.width && across && r.bottom > button.top && r.top < button.bottom) covered = true;
     }
   }
   // text outside code that still carries Markdown syntax
   const prose = [];
   const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT, {
-    acceptNode: n => n.parentElement.closest("pre, code, script, style, .headerlink") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
+    acceptNode: n => n.parentElement.closest("pre, code, script, style, .headerlink")
+      ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
   });
   for (let n = walker.nextNode(); n; n = walker.nextNode()) prose.push(n.textContent);
   const paragraphs = [...article.querySelectorAll("p, li, td, th, h1, h2, h3, .admonition-title")].map(p => {
@@ -86,8 +88,10 @@ MEASURE = """
     viewportWidth: window.innerWidth,
     scrollers,
     bodyFont: parseFloat(getComputedStyle(article.querySelector("h2 + p") || article).fontSize),
-    fixFont: quick ? parseFloat(getComputedStyle(quick.querySelector("p:not(.admonition-title)") || quick).fontSize) : 0,
-    bodyCode: [...article.querySelectorAll("p > code")].filter(c => !c.closest(".admonition, .fx-exception, .fx-trust, .fx-versions, .fx-verified"))
+    fixFont: quick
+      ? parseFloat(getComputedStyle(quick.querySelector("p:not(.admonition-title)") || quick).fontSize) : 0,
+    bodyCode: [...article.querySelectorAll("p > code")]
+      .filter(c => !c.closest(".admonition, .fx-exception, .fx-trust, .fx-versions, .fx-verified"))
       .map(c => parseFloat(getComputedStyle(c).fontSize))[0] || 0,
     fixCode: [...article.querySelectorAll(".fx-quick-fix code, .fx-cause-fix code")]
       .map(c => [parseFloat(getComputedStyle(c).fontSize), c.textContent.slice(0, 40)]),
@@ -204,7 +208,8 @@ def test_the_check_can_fail(catalogue_site: Path, serve, browser) -> None:
           quick.before(filler);
           const p = document.createElement('p'); p.textContent = 'Run it in a __main__ block. - Then **retry** with `x';
           quick.after(p);
-          const wide = document.createElement('table'); wide.innerHTML = '<tr><td style="white-space:nowrap">' + 'x'.repeat(400) + '</td></tr>';
+          const wide = document.createElement('table');
+          wide.innerHTML = '<tr><td style="white-space:nowrap">' + 'x'.repeat(400) + '</td></tr>';
           document.querySelector('article').append(wide);
         }""")
         entry = yaml.safe_load((ROOT / "entries" / "json-expecting-value.yaml").read_text(encoding="utf-8"))
