@@ -34,6 +34,9 @@ class ProblemsFound(Exception):
         super().__init__(format_report(self.problems))
 
 
+MAX_NAME_CHARS = 60  # a key is the file's text: a report shows the start of a long one, not all of it
+
+
 def format_path(path: tuple[str | int, ...]) -> str:
     """('causes', 1, 'fix') -> 'causes[1].fix'."""
     text = ""
@@ -41,7 +44,8 @@ def format_path(path: tuple[str | int, ...]) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += f".{part}" if text else str(part)
+            name = part if len(part) <= MAX_NAME_CHARS else f"{part[:MAX_NAME_CHARS]}..."
+            text += f".{name}" if text else name
     return text
 
 

@@ -143,6 +143,7 @@ def _build_cases(outside: Path) -> dict[str, Case]:
               "Input should be a valid list", (80, 7), "tags"))
     add(_text("binary-tag", entry("binary-tag", **{"category: ValueError": "category: !!binary aGk="}),
               "Input should be a valid string", (13, 11), "category"))
+    add(_text("huge-key", entry("huge-key") + "k" * 1000 + ": x\n", "unknown field", (94, 1), "k" * 60 + "..."))
     add(_text("two-documents", entry("two-documents") + "---\nid: other\n", "YAML syntax error", (94, 1)))
     add(_text("deep-flow", entry("deep-flow") + "deep: " + "[" * 3000 + "]" * 3000 + "\n",
               "exceeded maximum nesting depth", (94, None)))  # type: ignore[arg-type]
