@@ -6,10 +6,23 @@ line before it (otherwise it joins the paragraph as text, "... in a
 `conftest.py`. - Preview pandas 3 ..."), the content of a list item is
 indented 4 spaces past its marker, and `__init__` outside code is bold "init".
 
-Each rule has a stable name (`md-...`) at the start of its message and
-reports at the line and column of the offending text in the YAML file. The
-scan is one pass over the lines and one over each paragraph's characters:
-no backtracking, so the work grows with the length of the field.
+Each rule has a stable name at the start of its message and reports at the
+line and column of the offending text in the YAML file:
+
+- md-list-after-paragraph, md-list-after-fence: a list item with no blank
+  line before it, which joins the paragraph (or the code block) above as text;
+- md-list-indent: a code fence or paragraph of a list item indented less than
+  4 spaces past the marker, which ends the list (a numbered list restarts at 1);
+- md-dunder: `__name__` outside code, which renders as bold "name";
+- md-backtick, md-unclosed-fence: a code span or fence that never closes;
+- md-heading: a line starting with `#`, which becomes a heading;
+- md-emphasis: `**` or `__` that opens bold and never closes;
+- md-plain-text: Markdown in a field the page shows as plain text.
+
+Which fields are Markdown, and how, follows templates/entry.md.j2
+(`entry_fields`). The scan is one pass over the lines and one over each
+paragraph's characters, with no backtracking, so the work grows with the
+length of the field.
 """
 
 from __future__ import annotations
@@ -214,7 +227,7 @@ def _span_problems(text: str, start: int, end: int) -> list[MarkdownProblem]:
         for offset, length in unmatched
     ]
     stars: list[int] = []
-    underscores: list[int] = []
+    opener: int | None = None  # a `__` that opened bold and has not closed yet
     outside = [(start, end)] if not spans else []
     cursor = start
     for span_start, span_end in spans:
@@ -232,26 +245,34 @@ def _span_problems(text: str, start: int, end: int) -> list[MarkdownProblem]:
             if not text.startswith("__", index):
                 index += 1
                 continue
-            before = text[index - 1:index]
+            # the whole run of word characters from here, scanned once
             word_end = index + 2
             while word_end < last and _word(text[word_end]):
                 word_end += 1
             name = text[index:word_end]
-            if (not before or not _word(before)) and before != "\\" and _is_dunder(name):
+            before = text[index - 1:index]
+            free_left = not before or not (_word(before) or before == "\\")
+            if free_left and _is_dunder(name):
                 problems.append(MarkdownProblem(
-                    index, "md-dunder", f"{name} outside code renders as bold '{name.strip('_')}'",
+                    index, "md-dunder", f"{name} outside code renders as bold '{name[2:-2]}'",
                     f"put it in backticks: `{name}`"))
                 index = word_end
                 continue
-            after = text[index + 2:index + 3]
-            if not (before and _word(before) and after and _word(after)):
-                underscores.append(index)
-            index += 2
-    for found, token in ((stars, "**"), (underscores, "__")):
-        if len(found) % 2:
-            problems.append(MarkdownProblem(
-                found[-1], "md-emphasis", f"{token} opens bold that never closes and shows as text",
-                f"close it with {token}, or put the text in backticks"))
+            # Python-Markdown's `__` opens after a non-word character and closes before one
+            closes = name.endswith("__") and (name[-3:-2] or before) != "_"
+            if opener is not None and closes:
+                opener = None
+            elif opener is None and free_left and text[index + 2:index + 3] not in ("", "_"):
+                opener = index
+            index = word_end
+    if len(stars) % 2:
+        problems.append(MarkdownProblem(
+            stars[-1], "md-emphasis", "** opens bold that never closes and shows as text",
+            "close it with **, or put the text in backticks"))
+    if opener is not None:
+        problems.append(MarkdownProblem(
+            opener, "md-emphasis", "__ opens bold that never closes and shows as text",
+            "close it with __, or put the text in backticks"))
     return problems
 
 
@@ -262,25 +283,18 @@ def _is_dunder(name: str) -> bool:
 
 
 def _plain_problems(text: str) -> list[MarkdownProblem]:
-    """In a plain-text field every backtick and ** shows as typed."""
+    """In a plain-text field a code span's backticks and ** show as typed."""
     spans, unmatched = _code_spans(text, 0, len(text))
+    ticks = sorted([at for at, _ in spans] + [at for at, _ in unmatched])
     problems = [
-        MarkdownProblem(
-            span_start, "md-plain-text",
-            "backticks show as typed: this field is plain text on the page, not Markdown",
-            "remove the backticks")
-        for span_start, _ in spans
+        MarkdownProblem(at, "md-plain-text", "backticks show as typed: this field is plain text on the page, "
+                        "not Markdown", "remove the backticks, or quote the words instead")
+        for at in ticks
     ]
-    problems += [
-        MarkdownProblem(offset, "md-plain-text",
-                        "backticks show as typed: this field is plain text on the page, not Markdown",
-                        "remove the backticks")
-        for offset, _ in unmatched
-    ]
-    found = text.find("**")
-    if found != -1:
+    stars = text.find("**")
+    if stars != -1:
         problems.append(MarkdownProblem(
-            found, "md-plain-text", "** shows as typed: this field is plain text on the page, not Markdown",
+            stars, "md-plain-text", "** shows as typed: this field is plain text on the page, not Markdown",
             "remove the asterisks"))
     return sorted(problems, key=lambda p: p.offset)
 
