@@ -34,7 +34,9 @@
   function startWorker() {
     if (worker !== null || local !== null || typeof Worker === "undefined") return;
     try {
-      worker = new Worker(new URL("assets/fixdex/fixdex-match-worker.js", siteRoot));
+      /* Material runs this script again after an instant navigation: keep one worker (and its index) */
+      worker = window.fixdexMatchWorker || new Worker(new URL("assets/fixdex/fixdex-match-worker.js", siteRoot));
+      window.fixdexMatchWorker = worker;
     } catch (error) {
       worker = null;
       return;
@@ -47,6 +49,7 @@
     worker.onerror = function (event) {  /* the worker could not start: match on the page instead */
       if (event && event.preventDefault) event.preventDefault();
       worker = null;
+      window.fixdexMatchWorker = null;
       local = window.fixdexMatch.session(indexUrl.href, siteRoot.href);
       var pending = Array.from(waiting.values());
       waiting.clear();
