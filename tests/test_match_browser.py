@@ -73,3 +73,26 @@ def test_without_workers_the_page_matches_itself(page: Any, site_url: str) -> No
     assert _first_result(page).get_attribute("data-entry") == "gemini-model-not-found"
     assert page.workers == []
     assert page.console_errors == []
+
+
+@pytest.mark.browser
+def test_the_site_search_reduces_a_pasted_traceback_with_the_matchers_rules(page: Any, site_url: str) -> None:
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(site_url + "errors/openai-model-not-found/")
+    page.keyboard.press("/")
+    page.wait_for_function("window.fixdexMatch !== undefined")  # loaded on focus, with api/match-rules.json
+    assert any(url.endswith("/api/match-rules.json") for url in fetched)
+    assert not any("match-index" in url for url in fetched), "the search needs the rules, not the index"
+    page.evaluate("""(text) => {
+        const input = document.querySelector(".md-search__input");
+        const data = new DataTransfer();
+        data.setData("text/plain", text);
+        input.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
+    }""", "Traceback (most recent call last):\n  File \"/srv/app.py\", line 3, in <module>\n\x1b[31m" + OPENAI)
+    value = page.locator(".md-search__input").input_value()
+    assert value == "openai.NotFoundError: The model `o9` does not exist or you do not have access to it."
+    first = page.locator(".fx-search-results .md-search-result__item a").first
+    first.wait_for(timeout=15_000)
+    assert "errors/openai-model-not-found/" in (first.get_attribute("href") or "")
+    assert page.console_errors == [] and page.outside_requests == []
