@@ -40,8 +40,10 @@ def _check(args: argparse.Namespace) -> int:
 
 def _verify(args: argparse.Namespace) -> int:
     from fixdex.load import load_entries
-    from fixdex.verify import format_table, verify_entries
+    from fixdex.verify import drift_report, format_table, latest_entries, verify_entries
 
+    if args.latest and not args.ids:
+        args.all = True
     if bool(args.ids) == bool(args.all):
         print("fixdex verify: name entry ids, or pass --all (not both)", file=sys.stderr)
         return 2
@@ -66,9 +68,31 @@ def _verify(args: argparse.Namespace) -> int:
                 print(f"fixdex verify: entry {entry_id!r} has no reproduction block", file=sys.stderr)
                 return 2
             chosen.append(entry)
-    outcomes = verify_entries(chosen, Path.cwd(), jobs=args.jobs)
+    if args.latest:
+        results = latest_entries(chosen, Path.cwd(), jobs=args.jobs)
+        report = drift_report(results)
+        Path(args.report).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.report).write_text(report, encoding="utf-8")
+        print(report)
+        print(f"wrote {args.report}")
+        return 0
+    outcomes = verify_entries(chosen, Path.cwd(), jobs=args.jobs, edges=not args.no_edges)
     print(format_table(outcomes))
     return 0 if all(o.status == "reproduced" for o in outcomes) else 1
+
+
+def _links(args: argparse.Namespace) -> int:
+    from fixdex.load import load_entries
+    from fixdex.reference_links import check_urls, format_report, read_status, reference_urls, write_status
+
+    loaded = load_entries([Path(args.entries)], root=Path.cwd())
+    urls = reference_urls(loaded.entries)
+    output = Path(args.output)
+    results = check_urls(urls, timeout=args.timeout, workers=args.jobs, previous=read_status(output))
+    write_status(output, results)
+    print(format_report(results))
+    print(f"wrote {output}")
+    return 1 if any(r.status == "dead" for r in results) else 0
 
 
 def _new(args: argparse.Namespace) -> int:
@@ -215,7 +239,19 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--all", action="store_true", help="every entry that has a reproduction block")
     verify.add_argument("--jobs", type=int, default=1, help="entries verified at once (default: 1)")
     verify.add_argument("--entries", default="entries", help="entries folder (default: entries)")
+    verify.add_argument("--latest", action="store_true",
+                        help="re-run reproductions with the newest releases and write the drift report")
+    verify.add_argument("--report", default="docs/drift.md", help="where --latest writes (default: docs/drift.md)")
+    verify.add_argument("--no-edges", action="store_true",
+                        help="skip running the reproduction at the edges of environment.packages ranges")
     verify.set_defaults(handler=_verify)
+
+    links = commands.add_parser("links", help="check every reference URL and write data/link-status.json")
+    links.add_argument("--entries", default="entries", help="entries folder (default: entries)")
+    links.add_argument("--output", default="data/link-status.json", help="results file (default: %(default)s)")
+    links.add_argument("--timeout", type=float, default=15.0, help="seconds per request (default: 15)")
+    links.add_argument("--jobs", type=_positive_count, default=8, help="requests at once (default: 8)")
+    links.set_defaults(handler=_links)
 
     new = commands.add_parser("new", help="write a valid skeleton entry")
     new.add_argument("id", help="lowercase words joined by hyphens, e.g. pandas-append-removed")

@@ -34,17 +34,27 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from fixdex.claims import Claim, extract_claims, requirement_name
 from fixdex.load import LoadedEntry
 from fixdex.model import Entry, Reproduction
 from fixdex.normalise import normalise
 from fixdex.problems import Problem
+from fixdex.reference_links import check_dead_primary_sources
 
 RECORD_DIR = "verification"
 CACHE_DIR = Path(".fixdex-cache") / "venvs"
 HELPER_NAME = "fixdex_repro.py"
 HELPER_SOURCE = Path(__file__).resolve().parent / "repro_support.py"
 OUTPUT_LINES = 30
-RECORD_VERSION = 1
+# 2: records also hold `claims` (install commands and pins in the advice), `ranges` (environment.packages
+# checked at their edges), `claims_sha256`, and `latest` (the last `fixdex verify --latest`).
+# Format 1 records (without them) are still read.
+RECORD_VERSION = 2
+INDEX_CACHE = Path(".fixdex-cache") / "index"
+RESOLVE_CACHE = Path(".fixdex-cache") / "resolve"
+RESOLVE_TIMEOUT = 300
+# Older interpreters tried when a claim or an edge has no wheel for the newest one.
+MAX_INTERPRETERS_TRIED = 3
 _LOCKS: dict[str, threading.Lock] = {}
 
 _PROBE = (
@@ -334,20 +344,10 @@ def _judge(broken: Run, fixed: Run, matched: bool, expected: str, timeout: int) 
     return "reproduced", "the broken code raises this error, the fixed code runs clean"
 
 
-def verify_entry(entry: Entry, root: Path, interpreters: Sequence[Interpreter],
-                 today: dt.date | None = None) -> Outcome:
-    """Run one reproduction and return its record (written by the caller)."""
+def run_snippets(entry: Entry, venv: Path) -> tuple[Run, Run]:
+    """Run the reproduction's broken and fixed code in `venv`, each in a fresh temp folder and home."""
     reproduction = entry.reproduction
-    if reproduction is None:
-        raise VerifyError(f"{entry.id}: the entry has no reproduction block")
-    start = time.monotonic()
-    interpreter = pick_interpreter(reproduction.python, interpreters)
-    if interpreter is None:
-        found = ", ".join(i.version for i in interpreters) or "none"
-        raise VerifyError(f"{entry.id}: no interpreter satisfies python {reproduction.python!r} (found: {found}); "
-                          "install one (e.g. with pyenv) or widen reproduction.python")
-    log: list[str] = []
-    venv = prepare_venv(root, interpreter, reproduction.requirements, log)
+    assert reproduction is not None
     python = _bin(venv, "python")
     with tempfile.TemporaryDirectory(prefix=f"fixdex-{entry.id}-") as folder:
         work = Path(folder) / "work"
@@ -363,13 +363,36 @@ def verify_entry(entry: Entry, root: Path, interpreters: Sequence[Interpreter],
         # the temp folder's random name would make every record differ from the last
         for run in (broken, fixed):
             run.output = run.output.replace(str(work), "$WORK").replace(str(home), "$HOME")
+    return broken, fixed
+
+
+def verify_entry(entry: Entry, root: Path, interpreters: Sequence[Interpreter],
+                 today: dt.date | None = None, *, edges: bool = True) -> Outcome:
+    """Run one reproduction, then the advice's install claims and the version ranges' edges; return the record."""
+    reproduction = entry.reproduction
+    if reproduction is None:
+        raise VerifyError(f"{entry.id}: the entry has no reproduction block")
+    start = time.monotonic()
+    interpreter = pick_interpreter(reproduction.python, interpreters)
+    if interpreter is None:
+        found = ", ".join(i.version for i in interpreters) or "none"
+        raise VerifyError(f"{entry.id}: no interpreter satisfies python {reproduction.python!r} (found: {found}); "
+                          "install one (e.g. with pyenv) or widen reproduction.python")
+    log: list[str] = []
+    venv = prepare_venv(root, interpreter, reproduction.requirements, log)
+    broken, fixed = run_snippets(entry, venv)
     matched, expected = output_matches(entry, broken.output)
     status, reason = _judge(broken, fixed, matched, expected, reproduction.timeout)
     installed = installed_versions(venv)
+    claims = [check_claim(entry, claim, root, interpreters) for claim in extract_claims(entry)]
+    ranges = check_ranges(entry, root, interpreters, base=(interpreter, installed, broken, matched)) if edges else []
+    if status == "reproduced":
+        status, reason = _judge_advice(claims, ranges)
     record: dict[str, Any] = {
         "format": RECORD_VERSION,
         "entry": entry.id,
         "reproduction_sha256": reproduction_hash(reproduction),
+        "claims_sha256": claims_hash(entry),
         "date": (today or dt.date.today()).isoformat(),
         "status": status,
         "reason": reason,
@@ -383,9 +406,512 @@ def verify_entry(entry: Entry, root: Path, interpreters: Sequence[Interpreter],
                    "expected": expected, "matched": matched, "output": _tail(broken.output)},
         "fixed": {"exit_code": fixed.exit_code, "timed_out": fixed.timed_out, "seconds": fixed.seconds,
                   "output": _tail(fixed.output)},
+        "claims": claims,
+        "ranges": ranges,
     }
     record["summary"] = summary(record)
+    previous = record_path(root, entry.id)
+    if previous.is_file():  # `fixdex verify --latest` results stay until the next drift run replaces them
+        try:
+            latest = read_record(previous).get("latest")
+        except (ValueError, OSError):
+            latest = None
+        if latest:
+            record["latest"] = latest
     return Outcome(entry.id, status, reason, record, round(time.monotonic() - start, 1))
+
+
+def _judge_advice(claims: Sequence[dict[str, Any]], ranges: Sequence[dict[str, Any]]) -> tuple[str, str]:
+    """A reproduction that passed still fails when a claim does not install or behave, or a range edge contradicts."""
+    for claim in claims:
+        if claim["status"] in CLAIM_FAILURES:
+            return "failed", f"{claim['location']}: `{_one_line(claim['text'])}` {claim['detail']}"
+    for package in ranges:
+        for edge in package.get("edges", []):
+            if edge.get("contradicts"):
+                return "failed", (f"environment.packages {package['name']} {package['versions']}: "
+                                  f"{edge['edge']} {edge['version']} {edge['detail']}")
+    return "reproduced", "the broken code raises this error, the fixed code runs clean"
+
+
+def _one_line(text: str) -> str:
+    return " ; ".join(line for line in text.splitlines() if line.strip())
+
+
+def claims_hash(entry: Entry) -> str:
+    """sha256 of what the advice claims: its install commands and pins, and environment.packages."""
+    # what each claim installs and where the advice gives it; not its wording or line, which prose edits move
+    data = {
+        "claims": [[c.location, list(c.requirements), c.upgrade, c.skipped] for c in extract_claims(entry)],
+        "packages": [[p.name, p.versions] for p in entry.environment.packages],
+        "runtime": entry.environment.runtime.versions,
+    }
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# -- the package index: versions and resolution ------------------------------------------------------
+
+
+def index_versions(root: Path, name: str, today: dt.date | None = None) -> list[str]:
+    """Every release of `name` that pip sees on the package index, oldest first; cached for the day."""
+    day = (today or dt.date.today()).isoformat()
+    cache = root / INDEX_CACHE / f"{canonicalize_name(name)}.json"
+    if cache.is_file():
+        try:
+            data = json.loads(cache.read_text(encoding="utf-8"))
+            if data.get("date") == day:
+                return [str(v) for v in data["versions"]]
+        except (ValueError, KeyError, OSError):
+            pass
+    result = subprocess.run([sys.executable, "-m", "pip", "index", "versions", name, "--disable-pip-version-check"],
+                            capture_output=True, text=True, timeout=180)
+    versions: list[str] = []
+    for line in result.stdout.splitlines():
+        if line.startswith("Available versions:"):
+            versions = [v.strip() for v in line.partition(":")[2].split(",") if v.strip()]
+    if result.returncode != 0 or not versions:
+        raise VerifyError(f"pip index versions {name} found nothing: {_tail(result.stdout + result.stderr, 3)}")
+    ordered = sorted(versions, key=_version_key)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps({"date": day, "name": name, "versions": ordered}) + "\n", encoding="utf-8")
+    return ordered
+
+
+def _version_key(text: str) -> Version:
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return Version("0")
+
+
+@dataclass
+class Resolution:
+    """What `pip install --dry-run --report` would install, or why it cannot."""
+
+    ok: bool
+    installs: dict[str, str]  # name -> version
+    built: list[str]  # "name version" of each package pip would build from a source archive
+    message: str  # the resolver's error, when not ok
+
+    def pins(self) -> list[str]:
+        return [f"{name}=={version}" for name, version in sorted(self.installs.items())]
+
+
+_RESOLVED: dict[str, Resolution] = {}
+
+
+def resolve(root: Path, interpreter: Interpreter, requirements: Sequence[str], *, wheels_only: bool = True,
+            timeout: int = RESOLVE_TIMEOUT, today: dt.date | None = None) -> Resolution:
+    """Ask the interpreter's own pip what installing `requirements` together would do; nothing is installed.
+
+    Wheels only by default: a source build is slow, may need a compiler, and
+    pip builds metadata only, so a dry run that "resolves" an old C extension
+    says nothing about whether it compiles. Cached for the day.
+    """
+    day = (today or dt.date.today()).isoformat()
+    key = hashlib.sha256(json.dumps([os.path.realpath(interpreter.path), interpreter.version, sorted(requirements),
+                                     wheels_only, day]).encode()).hexdigest()[:20]
+    if key in _RESOLVED:
+        return _RESOLVED[key]
+    cache = root / RESOLVE_CACHE / f"{key}.json"
+    if cache.is_file():
+        try:
+            data = json.loads(cache.read_text(encoding="utf-8"))
+            found = Resolution(bool(data["ok"]), dict(data["installs"]), list(data["built"]), str(data["message"]))
+            _RESOLVED[key] = found
+            return found
+        except (ValueError, KeyError, OSError, TypeError):
+            pass
+    with tempfile.TemporaryDirectory(prefix="fixdex-resolve-") as folder:
+        report = Path(folder) / "report.json"
+        command = [interpreter.path, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--no-input",
+                   "--disable-pip-version-check", "--quiet", "--report", str(report)]
+        if wheels_only:
+            command += ["--only-binary", ":all:"]
+        command += list(requirements)
+        env = {**os.environ, "PYTHONNOUSERSITE": "1", "PIP_NO_INPUT": "1"}
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=folder, env=env)
+        except subprocess.TimeoutExpired:
+            return Resolution(False, {}, [], f"pip did not finish resolving within {timeout} s")
+        if result.returncode != 0 or not report.is_file():
+            found = Resolution(False, {}, [], _resolver_message(result.stdout + result.stderr))
+        else:
+            data = json.loads(report.read_text(encoding="utf-8"))
+            installs: dict[str, str] = {}
+            built: list[str] = []
+            for item in data.get("install", []):
+                name, version = item["metadata"]["name"], item["metadata"]["version"]
+                installs[name] = version
+                url = str(item.get("download_info", {}).get("url", ""))
+                if not url.endswith(".whl"):
+                    built.append(f"{name} {version}")
+            found = Resolution(True, installs, built, "")
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps({"ok": found.ok, "installs": found.installs, "built": found.built,
+                                 "message": found.message}) + "\n", encoding="utf-8")
+    _RESOLVED[key] = found
+    return found
+
+
+def _short(message: str, limit: int = 400) -> str:
+    """A resolver message cut for a record: its first lines, at most `limit` characters."""
+    text = "\n".join(message.splitlines()[:4])
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _resolver_message(output: str) -> str:
+    """pip's own explanation: its ERROR lines and what follows them, without the progress noise."""
+    lines = [line.rstrip() for line in output.splitlines() if line.strip()]
+    errors = [i for i, line in enumerate(lines) if line.startswith("ERROR:")]
+    kept = lines[errors[0]:] if errors else lines[-6:]
+    return "\n".join(kept[:12])
+
+
+def supported_interpreters(entry: Entry, interpreters: Sequence[Interpreter]) -> list[Interpreter]:
+    """Interpreters the entry is about, newest first: its runtime range and, with a reproduction, that range too."""
+    wanted = SpecifierSet()
+    if entry.environment.runtime.name.strip().lower() in ("python", "cpython"):
+        wanted &= SpecifierSet(entry.environment.runtime.versions)
+    if entry.reproduction is not None:
+        wanted &= SpecifierSet(entry.reproduction.python)
+    return [i for i in interpreters if wanted.contains(i.version, prereleases=True)]
+
+
+def _resolve_newest(root: Path, candidates: Sequence[Interpreter], requirements: Sequence[str]
+                    ) -> tuple[Interpreter | None, Resolution, list[dict[str, str]]]:
+    """The newest candidate on which the requirements install from wheels; the failures on newer ones."""
+    refused: list[dict[str, str]] = []
+    resolution = Resolution(False, {}, [], "no supported interpreter on this machine")
+    for interpreter in candidates[:MAX_INTERPRETERS_TRIED]:
+        resolution = resolve(root, interpreter, requirements)
+        if resolution.ok:
+            return interpreter, resolution, refused
+        refused.append({"interpreter": interpreter.label, "message": _short(resolution.message)})
+    return None, resolution, refused
+
+
+# -- claims: the advice's install commands and pins ---------------------------------------------------
+
+CLAIM_FAILURES = frozenset({"fails", "misbehaves"})
+
+
+def check_claim(entry: Entry, claim: Claim, root: Path, interpreters: Sequence[Interpreter]) -> dict[str, Any]:
+    """Whether a claim installs on the entry's newest Python, and whether the error then goes away.
+
+    The claim is resolved beside the packages the entry names
+    (environment.packages, by name, unpinned: the resolver picks what fits
+    next to the claim, as it would for a reader), from wheels, on the newest
+    supported Python, or else the next older ones (the record says which
+    refused it). When the claim changes a package the reproduction installs,
+    both snippets run against it: the claim behaves when the broken code now
+    runs clean (the pin alone is enough) or the fixed code does (the pin
+    supports the fix).
+    """
+    result: dict[str, Any] = {**claim.to_json()}
+    if claim.skipped:
+        return {**result, "status": "skipped", "detail": f"not run: {claim.skipped}"}
+    named = [str(canonicalize_name(p.name)) for p in entry.environment.packages]
+    requirements = [*claim.requirements, *[n for n in dict.fromkeys(named) if n not in claim.names]]
+    result["resolved_with"] = requirements
+    candidates = supported_interpreters(entry, interpreters)
+    if not candidates:
+        return {**result, "status": "skipped", "detail": "not run: no supported Python on this machine"}
+    interpreter, resolution, refused = _resolve_newest(root, candidates, requirements)
+    if interpreter is None:
+        newest = candidates[0]
+        message = refused[0]["message"] if refused else resolution.message
+        if "ResolutionImpossible" not in message:  # no wheel anywhere: would a source build at least resolve?
+            source = resolve(root, newest, requirements, wheels_only=False)
+            if source.ok:
+                return {**result, "status": "needs-build", "interpreter": newest.label, "installs": source.installs,
+                        "refused": refused,
+                        "detail": (f"has no wheel for {newest.label}: pip would build {', '.join(source.built)} "
+                                   "from source (not attempted here)")}
+        return {**result, "status": "fails", "interpreter": newest.label, "refused": refused,
+                "detail": f"does not install on {newest.label}: {message}"}
+    result.update(interpreter=interpreter.label, installs=resolution.installs, refused=refused)
+    older = f" (not on {', '.join(r['interpreter'] for r in refused)})" if refused else ""
+    reproduction = entry.reproduction
+    context = [requirement_name(text) for text in (reproduction.requirements if reproduction else [])]
+    if reproduction is None or not set(context) & claim.names:
+        return {**result, "status": "installs", "detail": f"installs on {interpreter.label}{older}"}
+    if not SpecifierSet(reproduction.python).contains(interpreter.version, prereleases=True):
+        return {**result, "status": "installs",
+                "detail": f"installs on {interpreter.label}{older}; the reproduction does not run there"}
+    # the reproduction's own packages beside the claim; when they clash with it (a pin back to an old
+    # major release that the fix's new package needs), the packages the entry names are enough
+    run_with = _resolve_beside(root, interpreter, list(claim.requirements), context, named)
+    if run_with is None:
+        return {**result, "status": "installs",
+                "detail": f"installs on {interpreter.label}{older}; not run: no set of the reproduction's packages "
+                          "installs beside it"}
+    result["ran_with"] = run_with.pins()
+    try:
+        venv = prepare_venv(root, interpreter, run_with.pins(), [])
+    except VerifyError as error:
+        return {**result, "status": "fails", "detail": f"resolves on {interpreter.label} but does not install: {error}"}
+    broken, fixed = run_snippets(entry, venv)
+    matched, _ = output_matches(entry, broken.output)
+    result["broken"] = {"exit_code": broken.exit_code, "matched": matched, "output": _tail(broken.output, 8)}
+    result["fixed"] = {"exit_code": fixed.exit_code, "output": _tail(fixed.output, 8)}
+    versions = ", ".join(f"{n} {v}" for n, v in sorted(run_with.installs.items())
+                         if canonicalize_name(n) in claim.names)
+    if broken.exit_code == 0:
+        return {**result, "status": "behaves",
+                "detail": f"installs {versions} on {interpreter.label}{older}; the broken code then runs clean"}
+    if fixed.exit_code == 0:
+        return {**result, "status": "behaves",
+                "detail": f"installs {versions} on {interpreter.label}{older}; the fixed code runs clean with it"}
+    last = _last_line(fixed.output) or _last_line(broken.output)
+    return {**result, "status": "misbehaves",
+            "detail": f"installs {versions} on {interpreter.label}, but then both the broken and the fixed code "
+                      f"fail: {last}"}
+
+
+def _resolve_beside(root: Path, interpreter: Interpreter, pinned: list[str], context: Sequence[str],
+                    named: Sequence[str]) -> Resolution | None:
+    """`pinned` with the reproduction's packages, else with those of them the entry names, else alone."""
+    taken = {requirement_name(text) for text in pinned}
+    tries = [[n for n in dict.fromkeys(context) if n not in taken],
+             [n for n in dict.fromkeys(context) if n in named and n not in taken], []]
+    for others in dict.fromkeys(tuple(t) for t in tries):
+        resolution = resolve(root, interpreter, [*pinned, *others])
+        if resolution.ok:
+            return resolution
+    return None
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1][:300] if lines else ""
+
+
+# -- environment.packages at their edges -----------------------------------------------------------------
+
+
+def range_edges(specifier: str, versions: Sequence[str]) -> list[tuple[str, str, bool]]:
+    """(edge, version, affected) at the borders of a range: the lowest and highest release it covers, and the
+    nearest releases outside it on either side, where the index has them. Pre-releases are left out."""
+    wanted = SpecifierSet(specifier)
+    releases = sorted({Version(v) for v in versions if not _version_key(v).is_prerelease}, key=lambda v: v)
+    affected = [v for v in releases if wanted.contains(v, prereleases=False)]
+    if not affected:
+        return []
+    lowest, highest = affected[0], affected[-1]
+    edges = [("lowest affected", str(lowest), True)]
+    if highest != lowest:
+        edges.append(("highest affected", str(highest), True))
+    above = [v for v in releases if v > highest]
+    if above:
+        edges.append(("first unaffected", str(above[0]), False))
+    below = [v for v in releases if v < lowest]
+    if below:
+        edges.append(("last unaffected before", str(below[-1]), False))
+    return edges
+
+
+def check_ranges(entry: Entry, root: Path, interpreters: Sequence[Interpreter],
+                 base: tuple[Interpreter, dict[str, str], Run, bool] | None = None) -> list[dict[str, Any]]:
+    """Each environment.packages range at its edges: affected releases must raise the error, the others not.
+
+    An edge runs only for a package the reproduction installs (the edge
+    replaces its pin; the reproduction's other packages are resolved beside
+    it by name). Otherwise the record says which releases the edges are.
+    """
+    reproduction = entry.reproduction
+    context = [requirement_name(text) for text in (reproduction.requirements if reproduction else [])]
+    checked: list[dict[str, Any]] = []
+    for package in entry.environment.packages:
+        item: dict[str, Any] = {"name": package.name, "versions": package.versions}
+        name = canonicalize_name(package.name)
+        try:
+            versions = index_versions(root, package.name)
+        except (VerifyError, OSError, subprocess.SubprocessError) as error:
+            checked.append({**item, "detail": f"not checked: {error}", "edges": []})
+            continue
+        edges = range_edges(package.versions, versions)
+        if not edges:
+            checked.append({**item, "edges": [], "detail": "no release on the package index is in this range"})
+            continue
+        runs = reproduction is not None and name in context
+        item["edges"] = [_check_edge(entry, root, interpreters, name, context, edge, version, affected, base)
+                         if runs else {"edge": edge, "version": version, "affected": affected,
+                                       "detail": "exists on the index (not run: the reproduction does not "
+                                                 f"install {package.name})"}
+                         for edge, version, affected in edges]
+        checked.append(item)
+    return checked
+
+
+def _check_edge(entry: Entry, root: Path, interpreters: Sequence[Interpreter], name: str, context: Sequence[str],
+                edge: str, version: str, affected: bool,
+                base: tuple[Interpreter, dict[str, str], Run, bool] | None) -> dict[str, Any]:
+    result: dict[str, Any] = {"edge": edge, "version": version, "affected": affected}
+    raised: bool
+    if base is not None and {str(canonicalize_name(k)): v for k, v in base[1].items()}.get(name) == version:
+        interpreter, _, broken, matched = base  # the reproduction itself ran this release
+        raised = broken.exit_code not in (0, None) and matched
+        result["interpreter"] = interpreter.label
+    else:
+        named = [str(canonicalize_name(p.name)) for p in entry.environment.packages]
+        chosen: Interpreter | None = None
+        resolution: Resolution | None = None
+        for candidate in supported_interpreters(entry, interpreters)[:MAX_INTERPRETERS_TRIED]:
+            resolution = _resolve_beside(root, candidate, [f"{name}=={version}"], context, named)
+            if resolution is not None:
+                chosen = candidate
+                break
+        if chosen is None or resolution is None:
+            return {**result, "detail": "not run: it does not install from wheels on a supported Python"}
+        try:
+            venv = prepare_venv(root, chosen, resolution.pins(), [])
+        except VerifyError as error:
+            return {**result, "detail": f"not run: {error}"}
+        broken, _ = run_snippets(entry, venv)
+        matched, _ = output_matches(entry, broken.output)
+        raised = broken.exit_code not in (0, None) and matched
+        result.update(interpreter=chosen.label, exit_code=broken.exit_code, output=_tail(broken.output, 6))
+    where = f"on {result['interpreter']}"
+    exit_code = result.get("exit_code", 1)
+    other = f" (it fails with another error: {_last_line(result.get('output', ''))})" if exit_code != 0 else ""
+    if affected and raised:
+        return {**result, "raises": True, "detail": f"raises the error {where}"}
+    if not affected and not raised:
+        return {**result, "raises": False, "detail": f"does not raise the error {where}{other}"}
+    if affected and exit_code != 0:  # another error first (an incompatible dependency): the edge says nothing
+        return {**result, "raises": False, "detail": f"was not judged {where}: the broken code fails with "
+                                                     f"another error: {_last_line(result.get('output', ''))}"}
+    if affected:
+        return {**result, "raises": False, "contradicts": True,
+                "detail": f"is in the range but the broken code runs clean {where}"}
+    return {**result, "raises": True, "contradicts": True,
+            "detail": f"is outside the range but raises the error {where}"}
+
+
+# -- drift: the newest releases --------------------------------------------------------------------
+
+DRIFT_OUTCOMES = {
+    "reproduces": "still reproduces",
+    "message-changed": "message changed (a variant to add)",
+    "no-longer-raises": "no longer raises (a range end to record)",
+    "fix-broke": "the fixed code fails (the fix broke)",
+    "does-not-install": "the newest releases do not install together",
+    "not-run": "not run",
+}
+
+
+def verify_latest(entry: Entry, root: Path, interpreters: Sequence[Interpreter],
+                  today: dt.date | None = None) -> dict[str, Any]:
+    """Run the reproduction with the newest releases of every package it names: what changed since the pin."""
+    reproduction = entry.reproduction
+    assert reproduction is not None
+    day = (today or dt.date.today()).isoformat()
+    names = list(dict.fromkeys(requirement_name(text) for text in reproduction.requirements))
+    result: dict[str, Any] = {"date": day, "requirements": names}
+    if not names:
+        return {**result, "outcome": "not-run", "packages": [],
+                "detail": "the reproduction names no package (standard library only)"}
+    interpreter = pick_interpreter(reproduction.python, interpreters)
+    if interpreter is None:
+        return {**result, "outcome": "not-run", "packages": [], "detail": "no interpreter for reproduction.python"}
+    result["interpreter"] = interpreter.label
+    resolution = resolve(root, interpreter, names, today=today)
+    if not resolution.ok:
+        return {**result, "outcome": "does-not-install", "packages": [], "detail": resolution.message}
+    by_name = {str(canonicalize_name(n)): (n, v) for n, v in resolution.installs.items()}
+    result["packages"] = [list(by_name[n]) for n in names if n in by_name]
+    try:
+        venv = prepare_venv(root, interpreter, resolution.pins(), [])
+    except VerifyError as error:
+        return {**result, "outcome": "does-not-install", "detail": str(error)}
+    broken, fixed = run_snippets(entry, venv)
+    matched, _ = output_matches(entry, broken.output)
+    result["broken"] = {"exit_code": broken.exit_code, "matched": matched, "output": _tail(broken.output, 8)}
+    result["fixed"] = {"exit_code": fixed.exit_code, "output": _tail(fixed.output, 8)}
+    if broken.exit_code == 0:
+        outcome, detail = "no-longer-raises", "the broken code exits 0"
+    elif not matched:
+        outcome, detail = "message-changed", f"the broken code fails with: {_last_line(broken.output)}"
+    elif fixed.exit_code != 0:
+        outcome, detail = "fix-broke", f"the fixed code fails with: {_last_line(fixed.output)}"
+    else:
+        outcome, detail = "reproduces", "the broken code raises this error, the fixed code runs clean"
+    return {**result, "outcome": outcome, "detail": detail}
+
+
+def latest_summary(latest: dict[str, Any]) -> str:
+    """The page's line: 'Last checked against pandas 3.1.1 on 2026-12-02: still reproduces.'"""
+    packages = ", ".join(f"{name} {version}" for name, version in latest.get("packages", []))
+    against = f"against {packages} " if packages else ""
+    return f"Last checked {against}on {latest['date']}: {DRIFT_OUTCOMES.get(latest['outcome'], latest['outcome'])}."
+
+
+def record_latest(root: Path, entry_id: str, latest: dict[str, Any]) -> bool:
+    """Store a drift result in the entry's record (`latest`); False when the entry has no record yet."""
+    path = record_path(root, entry_id)
+    if not path.is_file():
+        return False
+    record = read_record(path)
+    record["latest"] = latest
+    write_record(root, record)
+    return True
+
+
+def latest_entries(entries: Sequence[Entry], root: Path, jobs: int = 1,
+                   today: dt.date | None = None) -> list[tuple[str, dict[str, Any]]]:
+    interpreters = find_interpreters()
+
+    def one(entry: Entry) -> tuple[str, dict[str, Any]]:
+        try:
+            latest = verify_latest(entry, root, interpreters, today)
+        except (VerifyError, OSError, subprocess.SubprocessError) as error:
+            latest = {"date": (today or dt.date.today()).isoformat(), "outcome": "not-run", "packages": [],
+                      "detail": str(error)}
+        record_latest(root, entry.id, latest)
+        return entry.id, latest
+
+    if jobs <= 1:
+        return [one(e) for e in entries]
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(one, entries))
+
+
+def drift_report(results: Sequence[tuple[str, dict[str, Any]]], today: dt.date | None = None) -> str:
+    """docs/drift.md: each reproduction against the newest releases, the changes first."""
+    day = (today or dt.date.today()).isoformat()
+    counts: dict[str, int] = {}
+    for _, latest in results:
+        counts[latest["outcome"]] = counts.get(latest["outcome"], 0) + 1
+    order = ["message-changed", "no-longer-raises", "fix-broke", "does-not-install", "reproduces", "not-run"]
+    lines = [
+        "# Drift: the reproductions against the newest releases",
+        "",
+        f"Written by `fixdex verify --latest` on {day}. Each entry's reproduction ran with the newest release of "
+        "every package it names (its pins lifted), on the newest Python it accepts. What to do:",
+        "",
+        "- **message changed**: add the new wording to the entry's `variants`;",
+        "- **no longer raises**: the newest release does not raise the error: record where the range ends "
+        "(`environment.packages`);",
+        "- **the fixed code fails**: the fix broke: update it;",
+        "- **do not install**: the newest releases conflict with each other or have no wheel for that Python.",
+        "",
+        "Summary: " + (", ".join(f"{counts[o]} {DRIFT_OUTCOMES[o]}" for o in order if o in counts) or "nothing ran")
+        + ".",
+        "",
+        "| entry | outcome | checked against | details |",
+        "| --- | --- | --- | --- |",
+    ]
+    rank = {outcome: index for index, outcome in enumerate(order)}
+    for entry_id, latest in sorted(results, key=lambda item: (rank.get(item[1]["outcome"], 99), item[0])):
+        packages = ", ".join(f"{n} {v}" for n, v in latest.get("packages", []))
+        if latest.get("interpreter"):
+            packages = f"{packages} on {latest['interpreter']}" if packages else latest["interpreter"]
+        detail = _one_line(str(latest.get("detail", ""))).replace("|", "\\|").replace("`", "'")[:300]
+        lines.append(f"| [{entry_id}](../entries/{entry_id}.yaml) | {DRIFT_OUTCOMES.get(latest['outcome'])} | "
+                     f"{packages or '—'} | {detail} |")
+    return "\n".join(lines) + "\n"
 
 
 def write_record(root: Path, record: dict[str, Any]) -> Path:
@@ -402,13 +928,13 @@ def read_record(path: Path) -> dict[str, Any]:
     return data
 
 
-def verify_entries(entries: Sequence[Entry], root: Path, jobs: int = 1) -> list[Outcome]:
+def verify_entries(entries: Sequence[Entry], root: Path, jobs: int = 1, *, edges: bool = True) -> list[Outcome]:
     """Verify each entry and write its record; set-up failures become failed outcomes without a record."""
     interpreters = find_interpreters()
 
     def one(entry: Entry) -> Outcome:
         try:
-            outcome = verify_entry(entry, root, interpreters)
+            outcome = verify_entry(entry, root, interpreters, edges=edges)
         except (VerifyError, OSError, subprocess.SubprocessError) as error:
             return Outcome(entry.id, "error", str(error))
         write_record(root, outcome.record)
@@ -441,8 +967,9 @@ def format_table(outcomes: Sequence[Outcome]) -> str:
 
 
 def check_records(entries: Sequence[LoadedEntry], root: Path) -> list[Problem]:
-    """Records must belong to an entry, match its current reproduction block, and say it reproduced."""
-    problems: list[Problem] = []
+    """Records must belong to an entry, match its current reproduction block and advice, and say it reproduced;
+    and no entry may cite a primary source that data/link-status.json found dead."""
+    problems: list[Problem] = check_dead_primary_sources(entries, root)
     by_id = {item.entry.id: item for item in entries}
     folder = root / RECORD_DIR
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
@@ -470,6 +997,11 @@ def check_records(entries: Sequence[LoadedEntry], root: Path) -> list[Problem]:
             problems.append(document.problem(
                 ("reproduction",), f"the block changed since {shown} was recorded",
                 f"run `fixdex verify {entry_id}`", key=True))
+            continue
+        if "claims_sha256" in record and record["claims_sha256"] != claims_hash(loaded.entry):
+            problems.append(document.problem(
+                ("reproduction",), f"the advice's install commands, pins or version ranges changed since {shown} "
+                "was recorded", f"run `fixdex verify {entry_id}`", key=True))
             continue
         if record.get("status") != "reproduced":
             problems.append(document.problem(
@@ -503,5 +1035,33 @@ def collect_records(entries: Sequence[LoadedEntry], root: Path) -> dict[str, dic
             "broken_output": record["broken"]["output"],
             "broken_exit_code": record["broken"]["exit_code"],
             "fixed_output": record["fixed"]["output"],
+            "claims": [_claim_line(claim) for claim in record.get("claims", [])],
+            "ranges": [_range_line(item) for item in record.get("ranges", [])],
+            "latest": latest_summary(record["latest"]) if record.get("latest") else "",
         }
     return found
+
+
+CLAIM_WORDS = {
+    "behaves": "works",
+    "installs": "installs",
+    "needs-build": "needs a source build",
+    "skipped": "not run",
+    "fails": "does not install",
+    "misbehaves": "installs, but does not work",
+}
+
+
+def _claim_line(claim: dict[str, Any]) -> dict[str, str]:
+    """One claim as the page lists it: the command, where the advice gives it, and what happened."""
+    return {"text": _one_line(str(claim["text"])), "location": str(claim["location"]),
+            "status": CLAIM_WORDS.get(str(claim["status"]), str(claim["status"])), "detail": str(claim["detail"])}
+
+
+def _range_line(item: dict[str, Any]) -> str:
+    """'pandas >=2.0: lowest affected 2.0.0 raises the error on CPython 3.11.7; ...'."""
+    edges = item.get("edges", [])
+    if not edges:
+        return f"{item['name']} {item['versions']}: {item.get('detail', 'not checked')}"
+    return f"{item['name']} {item['versions']}: " + "; ".join(
+        f"{edge['edge']} {edge['version']} {edge['detail']}" for edge in edges)

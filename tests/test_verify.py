@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import ast
+import base64
+import datetime as dt
+import hashlib
 import json
+import os
 import shutil
 import socket
 import ssl
@@ -11,6 +15,7 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -20,7 +25,10 @@ from fixdex import repro_support
 from fixdex.load import load_entries
 from fixdex.verify import (
     Interpreter,
+    collect_records,
+    drift_report,
     find_interpreters,
+    latest_summary,
     message_pattern,
     normalize,
     pick_interpreter,
@@ -215,3 +223,127 @@ def test_closed_port_refuses_connections() -> None:
     port = repro_support.closed_port()
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", port), timeout=5)
+
+
+# -- claims, range edges and drift, against a local package index ------------------------------------------
+
+DEMO = "demo-pin-repro"
+
+
+def _wheel(folder: Path, version: str, source: str) -> None:
+    """A one-module wheel of `fixdex-demo`, written by hand: no build backend, no network."""
+    dist = f"fixdex_demo-{version}"
+    files = {"fixdex_demo.py": source,
+             f"{dist}.dist-info/METADATA": f"Metadata-Version: 2.1\nName: fixdex-demo\nVersion: {version}\n",
+             f"{dist}.dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\n"
+                                        "Tag: py3-none-any\n"}
+    lines = []
+    with zipfile.ZipFile(folder / f"{dist}-py3-none-any.whl", "w") as archive:
+        for name, text in files.items():
+            data = text.encode()
+            archive.writestr(name, data)
+            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+            lines.append(f"{name},sha256={digest},{len(data)}")
+        archive.writestr(f"{dist}.dist-info/RECORD", "\n".join([*lines, f"{dist}.dist-info/RECORD,,"]) + "\n")
+
+
+@pytest.fixture(scope="module")
+def demo_kb(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """A knowledge base with the demo entry and a package index of two wheels that pip reads instead of PyPI."""
+    wheels = tmp_path_factory.mktemp("wheels")
+    _wheel(wheels, "1.0", "def old_api():\n    return 1\n")
+    _wheel(wheels, "2.0", "def new_api():\n    return 2\n")
+    kb = copy_kb(tmp_path_factory.mktemp("demo"))
+    shutil.copy(VERIFY / f"{DEMO}.yaml", kb / "entries")
+    env = {**os.environ, "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheels)}
+    result = subprocess.run([sys.executable, "-m", "fixdex", "verify", DEMO], cwd=kb, capture_output=True,
+                            text=True, timeout=900, env=env)
+    assert result.returncode == 1, result.stdout + result.stderr  # one claim cannot install
+    return kb, env
+
+
+def test_claims_are_run_and_recorded(demo_kb: tuple[Path, dict[str, str]]) -> None:
+    kb, _ = demo_kb
+    record = json.loads((kb / "verification" / f"{DEMO}.json").read_text())
+    assert record["format"] == 2
+    claims = {c["text"]: c for c in record["claims"]}
+    assert list(claims) == ['pip install "fixdex-demo<2"', "fixdex-demo<1", "pip install -r requirements.txt"]
+    works = claims['pip install "fixdex-demo<2"']
+    assert (works["location"], works["status"], works["ran_with"]) == ("quick_fix", "behaves", ["fixdex-demo==1.0"])
+    assert works["detail"].startswith("installs fixdex-demo 1.0 on CPython ")
+    assert works["detail"].endswith("; the broken code then runs clean")
+    broken_pin = claims["fixdex-demo<1"]
+    assert (broken_pin["location"], broken_pin["status"]) == ("causes[0].fix", "fails")
+    assert "ERROR: Could not find a version that satisfies the requirement fixdex-demo<1" in broken_pin["detail"]
+    assert claims["pip install -r requirements.txt"]["status"] == "skipped"
+    # the failing claim fails the whole record, with the resolver's words
+    assert record["status"] == "failed"
+    assert record["reason"].startswith("causes[0].fix: `fixdex-demo<1` does not install on CPython ")
+
+
+def test_range_edges_run_the_reproduction(demo_kb: tuple[Path, dict[str, str]]) -> None:
+    kb, _ = demo_kb
+    record = json.loads((kb / "verification" / f"{DEMO}.json").read_text())
+    [package] = record["ranges"]
+    edges = [(e["edge"], e["version"], e["affected"], e["raises"]) for e in package["edges"]]
+    assert edges == [("lowest affected", "2.0", True, True), ("last unaffected before", "1.0", False, False)]
+    assert not any(e.get("contradicts") for e in package["edges"])
+
+
+def test_check_reports_the_failed_claim_and_a_changed_pin(demo_kb: tuple[Path, dict[str, str]],
+                                                         tmp_path: Path) -> None:
+    kb = _copy(demo_kb[0], tmp_path / "kb")
+    check = fixdex(kb, "check")
+    assert check.returncode == 1
+    assert f"entries/{DEMO}.yaml:" in check.stdout and "the last verification failed: causes[0].fix" in check.stdout
+    entry = kb / "entries" / f"{DEMO}.yaml"
+    entry.write_text(entry.read_text().replace("pin `fixdex-demo<1` (this pin cannot install)", "see above"))
+    check = fixdex(kb, "check")
+    assert "the advice's install commands, pins or version ranges changed since" in check.stdout
+
+
+def test_latest_writes_the_drift_report_and_the_page_line(demo_kb: tuple[Path, dict[str, str]],
+                                                          tmp_path: Path) -> None:
+    kb, env = demo_kb
+    kb = _copy(kb, tmp_path / "kb")
+    result = subprocess.run([sys.executable, "-m", "fixdex", "verify", "--latest", DEMO, "--report", "drift.md"],
+                            cwd=kb, capture_output=True, text=True, timeout=900, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = (kb / "drift.md").read_text()
+    assert "Summary: 1 still reproduces." in report
+    assert f"| [{DEMO}](../entries/{DEMO}.yaml) | still reproduces | fixdex-demo 2.0 on CPython " in report
+    record = json.loads((kb / "verification" / f"{DEMO}.json").read_text())
+    assert record["latest"]["outcome"] == "reproduces" and record["latest"]["packages"] == [["fixdex-demo", "2.0"]]
+    loaded = load_entries([kb / "entries"], root=kb).entries
+    shown = collect_records(loaded, kb)[DEMO]
+    assert shown["latest"] == f"Last checked against fixdex-demo 2.0 on {record['latest']['date']}: still reproduces."
+    assert shown["claims"][0] == {"text": 'pip install "fixdex-demo<2"', "location": "quick_fix", "status": "works",
+                                  "detail": record["claims"][0]["detail"]}
+
+
+def test_format_1_records_stay_readable(verified_kb: Path, tmp_path: Path) -> None:
+    kb = _copy(verified_kb, tmp_path / "kb")
+    path = kb / "verification" / f"{ENTRY}.json"
+    record = json.loads(path.read_text())
+    for key in ("claims", "ranges", "claims_sha256", "latest"):
+        record.pop(key, None)
+    path.write_text(json.dumps({**record, "format": 1}))
+    shown = collect_records(load_entries([kb / "entries"], root=kb).entries, kb)[ENTRY]
+    assert (shown["claims"], shown["ranges"], shown["latest"]) == ([], [], "")
+    assert fixdex(kb, "check").returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("broken_exit", "matched", "fixed_exit", "outcome"),
+    [(1, True, 0, "still reproduces"), (1, False, 0, "message changed (a variant to add)"),
+     (0, False, 0, "no longer raises (a range end to record)"), (1, True, 1, "the fixed code fails (the fix broke)")],
+)
+def test_drift_outcomes_read_as_actions(broken_exit: int, matched: bool, fixed_exit: int, outcome: str) -> None:
+    kinds = {"still reproduces": "reproduces", "message changed (a variant to add)": "message-changed",
+             "no longer raises (a range end to record)": "no-longer-raises",
+             "the fixed code fails (the fix broke)": "fix-broke"}
+    latest = {"date": "2026-12-02", "outcome": kinds[outcome], "packages": [["pandas", "3.1.1"]], "detail": "x | y"}
+    assert latest_summary(latest) == f"Last checked against pandas 3.1.1 on 2026-12-02: {outcome}."
+    report = drift_report([("pandas-append-removed", latest)], dt.date(2026, 12, 2))
+    assert f"Summary: 1 {outcome}." in report
+    assert "| x \\| y |" in report
