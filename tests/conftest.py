@@ -11,6 +11,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,7 +28,10 @@ def run_mkdocs(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """`mkdocs build --strict` in a subprocess, exactly as a user runs it."""
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", *args],
-        cwd=project, capture_output=True, text=True, timeout=900,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
 
 
@@ -85,20 +89,42 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def serve_folder(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    """Serve a built site on 127.0.0.1 (a random free port)."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+class StaticHostHandler(http.server.SimpleHTTPRequestHandler):
+    """What GitHub Pages, Netlify, Cloudflare Pages and nginx with `error_page 404` do: 404.html, status 404."""
+
+    protocol_version = "HTTP/1.0"
+
+    def send_head(self) -> Any:
+        path = Path(self.translate_path(self.path))
+        if path.is_file() or (path.is_dir() and (path / "index.html").is_file()):
+            return super().send_head()
+        body = (Path(self.directory) / "404.html").read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        return None
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+def serve_folder(folder: Path, *, static_host: bool = False) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve a built site on 127.0.0.1 (a random free port); `static_host` answers missing paths with 404.html."""
+    handler = functools.partial(StaticHostHandler if static_host else _QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
 @pytest.fixture(scope="session")
-def serve() -> Iterator[Callable[[Path], str]]:
+def serve() -> Iterator[Callable[..., str]]:
+    """Start a loopback server for a site folder; `static_host=True` serves 404.html for missing paths."""
     servers: list[http.server.ThreadingHTTPServer] = []
 
-    def start(folder: Path) -> str:
-        server, url = serve_folder(folder)
+    def start(folder: Path, *, static_host: bool = False) -> str:
+        server, url = serve_folder(folder, static_host=static_host)
         servers.append(server)
         return url
 
@@ -117,8 +143,15 @@ def browser() -> Iterator[object]:
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
         )
         yield launched
         launched.close()

@@ -16,28 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.conftest import DATA, run_mkdocs, screenshot
-
-
-class StaticHostHandler(http.server.SimpleHTTPRequestHandler):
-    """What GitHub Pages, Netlify, Cloudflare Pages and nginx with `error_page 404` do: 404.html, status 404."""
-
-    protocol_version = "HTTP/1.0"
-
-    def send_head(self) -> Any:
-        path = Path(self.translate_path(self.path))
-        if path.is_file() or (path.is_dir() and (path / "index.html").is_file()):
-            return super().send_head()
-        body = (Path(self.directory) / "404.html").read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-        return None
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
+from tests.conftest import DATA, StaticHostHandler, run_mkdocs, screenshot
 
 
 def build(tmp: Path, *, repo_url: bool) -> Path:
@@ -109,7 +88,10 @@ def test_a_missing_entry_offers_a_request_with_its_id(page: Any, hosts: dict[str
     href = link.get_attribute("href") or ""
     assert href.startswith("https://git.example.test/team/kb/issues/new?")
     assert parse_qs(urlsplit(href).query) == {
-        "template": ["request.yml"], "title": ["Request: zz-unknown"], "entry": ["zz-unknown"]}
+        "template": ["request.yml"],
+        "title": ["Request: zz-unknown"],
+        "entry": ["zz-unknown"],
+    }
     assert "you need a git.example.test account" in page.locator(".fx-request-note").inner_text()
     if path.startswith("e/"):
         screenshot(page, "not-found-entry")
@@ -137,8 +119,13 @@ def test_the_paste_box_works_on_the_404_page_at_any_depth(page: Any, hosts: dict
 def test_a_hostile_address_inserts_nothing(page: Any, hosts: dict[str, str]) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    for path in ("e/<img src=x onerror=alert(1)>/", "errors/%3Cscript%3Ealert(1)%3C%2Fscript%3E/",
-                 "e/%E0%A4%A/", "e/" + "a" * 200 + "/", "e/Upper-Case/"):
+    for path in (
+        "e/<img src=x onerror=alert(1)>/",
+        "errors/%3Cscript%3Ealert(1)%3C%2Fscript%3E/",
+        "e/%E0%A4%A/",
+        "e/" + "a" * 200 + "/",
+        "e/Upper-Case/",
+    ):
         page.goto(hosts["with_repo"] + path)
         page.wait_for_function("document.querySelector('[data-fixdex-not-found]').getAttribute('data-fixdex-ready')")
         assert page.locator(".fx-not-found-entry").is_hidden(), path
