@@ -1,7 +1,7 @@
 """The one build step pyproject.toml cannot declare: the published catalogue's match index.
 
 `build_py` writes fixdex/data/match-index.json into the wheel, made from
-entries/ by fixdex's own loader and matcher (`fixdex.match.load_valid_entries`,
+entries/ by fixdex's own loader and matcher (`fixdex.matcher.load_valid_entries`,
 `fixdex.api.match_index_assets`, whatever index format they write today),
 with links to `fixdex.resources.PUBLIC_SITE_URL`. Nothing generated is
 committed, and MkDocs is never imported (the build environment does not have
@@ -26,7 +26,7 @@ class BuildPyWithCatalogueIndex(build_py):
             return
         sys.path.insert(0, str(ROOT))
         from fixdex.api import MATCH_INDEX, match_index_assets
-        from fixdex.match import load_valid_entries
+        from fixdex.matcher import load_valid_entries
         from fixdex.resources import CATALOGUE_INDEX, PUBLIC_SITE_URL
 
         entries = load_valid_entries(ROOT / "entries")

@@ -2,7 +2,7 @@
 
 The public API for programs and other packages:
 
-- `fixdex.match(text)`: ranked candidate entries for an error text (fixdex.match module);
+- `fixdex.match(text)`: ranked candidate entries for an error text (fixdex.matcher module);
 - `fixdex.install()`: name known errors under uncaught tracebacks (fixdex.hook);
 - `%load_ext fixdex`: the same under IPython and Jupyter tracebacks (fixdex.ipython).
 
@@ -13,7 +13,7 @@ Importing fixdex reads no entries and no index: that happens at the first error.
 
 from fixdex.hook import install
 from fixdex.ipython import load_ipython_extension, unload_ipython_extension
-from fixdex.match import match
+from fixdex.matcher import match
 
 __version__ = "0.1.0"
 __all__ = ["__version__", "install", "load_ipython_extension", "match", "unload_ipython_extension"]

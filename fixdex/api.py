@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from fixdex.match import INDEX_FORMAT, build_index, index_record, rules_record
+from fixdex.matcher import INDEX_FORMAT, build_index, index_record, rules_record
 from fixdex.render import entry_url
 
 API_FORMAT = 1
@@ -97,7 +97,7 @@ def match_index_assets(entries: Sequence[Any], site_url: str = "", shard_bytes: 
 
 def shard_records(records: list[dict[str, Any]], site_url: str = "", shard_bytes: int = SHARD_BYTES) -> dict[str, str]:
     """Index records as files: one when they fit in `shard_bytes`, else a manifest and shards."""
-    # the rules: every constant and pattern the browser's matcher uses, written by Python (fixdex.match)
+    # the rules: every constant and pattern the browser's matcher uses, written by Python (fixdex.matcher)
     whole = _dump({"format": INDEX_FORMAT, "site_url": site_url, "rules": rules_record(), "entries": records})
     if len(whole.encode("utf-8")) <= shard_bytes:
         return {MATCH_INDEX: whole}

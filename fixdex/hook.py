@@ -11,7 +11,7 @@ fixdex.logging_links) print the same line through `known_error_for`.
 
 Nothing here is loaded before an error happens: installing costs two
 attribute assignments, and the matcher reads its index on the first error
-(see `fixdex.match.default_index` for where the index comes from).
+(see `fixdex.matcher.default_index` for where the index comes from).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def links_enabled() -> bool:
 
 def _index_for(base_url: str | None) -> Any:
     """`default_index`, read once per place it comes from (the env vars and the folder decide)."""
-    from fixdex.match import default_index
+    from fixdex.matcher import default_index
 
     key = (base_url, os.environ.get("FIXDEX_INDEX"), os.environ.get("FIXDEX_ENTRIES"),
            os.environ.get("FIXDEX_BASE_URL"), os.getcwd())
@@ -47,7 +47,7 @@ def _index_for(base_url: str | None) -> Any:
 
 def known_error_line(text: str, index: Any = None, base_url: str | None = None) -> str | None:
     """The "Known error" line for an error text, or None when no entry matches confidently."""
-    from fixdex.match import MatchIndex, match_index
+    from fixdex.matcher import MatchIndex, match_index
 
     if not isinstance(index, MatchIndex):
         index = _index_for(base_url)
@@ -92,8 +92,8 @@ def install(base_url: str | None = None, index: Any = None) -> None:
     """Chain onto sys.excepthook and threading.excepthook; calling it twice installs once.
 
     `base_url` overrides the configured site (FIXDEX_BASE_URL, [tool.fixdex]
-    base_url in pyproject.toml); `index` is a `fixdex.match.MatchIndex` or
-    None to find one when an error happens (see `fixdex.match.default_index`).
+    base_url in pyproject.toml); `index` is a `fixdex.matcher.MatchIndex` or
+    None to find one when an error happens (see `fixdex.matcher.default_index`).
     """
     _installed.update(base_url=base_url, index=index)
     if _installed.get("hooked"):

@@ -1,7 +1,7 @@
 """The matching subcommands: `fixdex match`, `fixdex explain`, `fixdex run`, `fixdex urls`.
 
 Kept out of cli.py so that file stays a table of contents; each handler is a
-thin wrapper over fixdex.match, fixdex.hook and fixdex.links.
+thin wrapper over fixdex.matcher, fixdex.hook and fixdex.links.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 
 def _index(args: argparse.Namespace) -> Any:
-    from fixdex.match import default_index
+    from fixdex.matcher import default_index
 
     return default_index(args.base_url)
 
@@ -44,7 +44,7 @@ def _positive(value: str) -> int:
 
 
 def _match(args: argparse.Namespace) -> int:
-    from fixdex.match import match_result
+    from fixdex.matcher import match_result
     from fixdex.normalise import LINE_LIMIT, TEXT_LIMIT
 
     for stream in (sys.stdout, sys.stderr):
@@ -81,7 +81,7 @@ def _match(args: argparse.Namespace) -> int:
 
 def _load_entry(entry_id: str) -> dict[str, Any] | None:
     """The entry as JSON-like data, from the entries folder or from a site's api/ beside FIXDEX_INDEX."""
-    from fixdex.match import find_entries_dir, load_valid_entries
+    from fixdex.matcher import find_entries_dir, load_valid_entries
 
     index_file = os.environ.get("FIXDEX_INDEX")
     if index_file:

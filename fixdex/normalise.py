@@ -1,6 +1,6 @@
 """Error text, made comparable: the one normaliser behind matching, verification and search.
 
-Every rule here is data (`RULES`): `fixdex/match.py` applies it in Python, and
+Every rule here is data (`RULES`): `fixdex/matcher.py` applies it in Python, and
 the match index carries it (`rules_record`) to the JavaScript twins
 (templates/assets/fixdex-match.js, which the site search also uses), so the
 browser never defines a pattern or a threshold of its own. The regular

@@ -7,7 +7,7 @@
   `templates` folder next to the installed package is never taken for ours.
 - The published catalogue's match index, `fixdex/data/match-index.json`. Only a
   built wheel has it: setup.py writes it from `entries/` at build time, with
-  links to `PUBLIC_SITE_URL`. `fixdex.match.default_index` falls back to it when
+  links to `PUBLIC_SITE_URL`. `fixdex.matcher.default_index` falls back to it when
   there is no local knowledge base, so `pip install fixdex` links errors to the
   public site from any folder, offline.
 """

@@ -67,7 +67,7 @@ _SPECIAL = set("\\^$.|?*+()[]{}/")
 NAME_PATTERN = re.compile(r"^[a-z_][a-z0-9_]*$")
 # Below this many letters and digits of literal text a signature matches almost any error.
 MIN_LITERAL_CHARS = 10
-# Specificity reaches its maximum at this much literal text (see fixdex.match scoring).
+# Specificity reaches its maximum at this much literal text (see fixdex.matcher scoring).
 FULL_LITERAL_CHARS = 40
 
 _QUOTE_TABLE = {ord(q): "'" for q in QUOTES}

@@ -47,7 +47,7 @@ WORDS = ("widget gadget socket buffer stream token model client server cache ind
 
 def synthetic_records(base: list[dict[str, Any]], count: int, seed: int = 7) -> tuple[list[dict[str, Any]], list[str]]:
     """`count` index records shaped like the real ones, and one pasted text per record."""
-    from fixdex.match import IndexEntry, index_record, normalise
+    from fixdex.matcher import IndexEntry, index_record, normalise
     from fixdex.signature import compile_signature
 
     rng = random.Random(seed)
@@ -71,7 +71,7 @@ def synthetic_records(base: list[dict[str, Any]], count: int, seed: int = 7) -> 
 
 
 def python_timing(records: list[dict[str, Any]], queries: list[str]) -> dict[str, float]:
-    from fixdex.match import index_from_records, match_index
+    from fixdex.matcher import index_from_records, match_index
 
     started = time.perf_counter()
     index = index_from_records(records)
@@ -110,7 +110,7 @@ def browser_timing(files: dict[str, str], queries: list[str]) -> dict[str, float
 
     script = (ROOT / "templates" / "assets" / "fixdex-match.js").read_text(encoding="utf-8")
     manifest = json.loads(files["api/match-index.json"])
-    from fixdex.match import rules_record
+    from fixdex.matcher import rules_record
     shards = {s["file"]: json.loads(files["api/" + s["file"]])["entries"] for s in manifest.get("shards", [])}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
@@ -187,7 +187,7 @@ def _worst(groups: list[str], labels: list[str], times: list[float]) -> dict[str
 
 
 def adversarial_python(index: Any, cases: list[tuple[str, str, Any]]) -> dict[str, tuple[float, str]]:
-    from fixdex.match import match_result
+    from fixdex.matcher import match_result
 
     match_result("warm up: the index prepares itself on first use", index)
     times = []
@@ -209,7 +209,7 @@ def _texts_for_javascript(cases: list[tuple[str, str, Any]]) -> list[Any]:
 
 def adversarial_node(records: list[dict[str, Any]],
                      cases: list[tuple[str, str, Any]]) -> dict[str, tuple[float, str]]:
-    from fixdex.match import rules_record
+    from fixdex.matcher import rules_record
 
     node = shutil.which("node") or "/usr/bin/node"
     with tempfile.TemporaryDirectory() as folder:
@@ -227,7 +227,7 @@ def adversarial_browser(records: list[dict[str, Any]],
     """fixdexMatch in chromium (what the paste box's worker runs), one case at a time."""
     from playwright.sync_api import sync_playwright
 
-    from fixdex.match import rules_record
+    from fixdex.matcher import rules_record
 
     script = (ROOT / "templates" / "assets" / "fixdex-match.js").read_text(encoding="utf-8")
     times = []
@@ -256,7 +256,7 @@ def adversarial_browser(records: list[dict[str, Any]],
 
 
 def report_adversarial(entries: list[Any], browser: bool = True) -> None:
-    from fixdex.match import build_index, index_record
+    from fixdex.matcher import build_index, index_record
 
     index = build_index(entries)
     records = [index_record(e) for e in index.entries]
@@ -280,7 +280,7 @@ def main() -> None:
     parser.add_argument("--no-browser", action="store_true", help="skip chromium")
     args = parser.parse_args()
 
-    from fixdex.match import build_index, index_record, load_valid_entries
+    from fixdex.matcher import build_index, index_record, load_valid_entries
 
     entries = load_valid_entries(Path(args.entries))
     report_adversarial(entries, browser=not args.no_browser)

@@ -64,7 +64,7 @@ def load_cases(ids: set[str]) -> tuple[list[dict[str, str | None]], int]:
 
 
 def evaluate_matcher(cases: list[dict[str, str | None]], index: object, verbose: bool) -> list[Outcome]:
-    from fixdex.match import match_index
+    from fixdex.matcher import match_index
 
     outcomes = []
     for case in cases:
@@ -166,7 +166,7 @@ def main() -> int:
     parser.add_argument("--verbose", action="store_true", help="list every miss")
     args = parser.parse_args()
 
-    from fixdex.match import build_index, load_valid_entries
+    from fixdex.matcher import build_index, load_valid_entries
 
     entries_dir = Path(args.entries)
     entries = load_valid_entries(entries_dir)

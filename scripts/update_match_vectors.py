@@ -1,4 +1,4 @@
-"""Fill in the generated parts of tests/data/match-vectors.json from fixdex/match.py.
+"""Fill in the generated parts of tests/data/match-vectors.json from fixdex/matcher.py.
 
 The hand-written parts (inputs, expected top entry, confidence, captures) are
 kept; `index` (the records the browser would load) and each match case's
@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from fixdex.match import INDEX_FORMAT, IndexEntry, MatchIndex, index_record, match_index, normalise, rules_record
+from fixdex.matcher import INDEX_FORMAT, IndexEntry, MatchIndex, index_record, match_index, normalise, rules_record
 from fixdex.signature import compile_signature
 
 VECTORS = Path(__file__).resolve().parent.parent / "tests" / "data" / "match-vectors.json"

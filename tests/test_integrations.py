@@ -174,20 +174,27 @@ def test_hook_is_silent_when_links_are_off(kb: Path) -> None:
     assert result.stderr.splitlines()[-1] == LINE
 
 
-def test_import_and_install_cost_at_most_60_ms() -> None:
-    """`import fixdex; fixdex.install()` in a fresh interpreter, in CPU time: other jobs share the machine.
+def test_install_reads_no_index_until_an_error_happens() -> None:
+    """The 60 ms budget holds because nothing heavy happens before an error: no index is read.
 
-    Best of 5. The wall-clock figure on an idle machine is in docs/library-authors.md.
+    The cost itself is measured by scripts/benchmark_import.py (figures in docs/library-authors.md),
+    not by a timed test.
     """
-    code = ("import time; start = time.process_time(); import fixdex; fixdex.install(); "
-            "print((time.process_time() - start) * 1000)")
-    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(),
-                                 check=True).stdout) for _ in range(5)]
-    assert min(runs) <= 60, f"import fixdex + install() took {min(runs):.1f} ms of CPU"
+    code = (
+        "import sys\n"
+        "opened = []\n"
+        "sys.addaudithook(lambda event, args: event == 'open' and str(args[0]).endswith(('.json', '.yaml'))"
+        " and opened.append(str(args[0])))\n"
+        "import fixdex; fixdex.install()\n"
+        "heavy = [m for m in ('yaml', 'pydantic', 'jinja2', 'mkdocs') if m in sys.modules]\n"
+        "print(len(opened), len(heavy))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(), check=True)
+    assert result.stdout.split() == ["0", "0"], result.stdout
 
 
 def test_fixdex_match_is_a_plain_function_whatever_was_imported_first() -> None:
-    for first in ("import fixdex", "from fixdex.match import match_index", "import fixdex.match"):
+    for first in ("import fixdex", "from fixdex.matcher import match_index", "import fixdex.matcher"):
         code = f"{first}\nimport inspect, fixdex\nprint(inspect.isfunction(fixdex.match), fixdex.match.__module__)"
         result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(), check=True)
-        assert result.stdout.split() == ["True", "fixdex.match"], first
+        assert result.stdout.split() == ["True", "fixdex.matcher"], first

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from fixdex.match import load_index_file, match_index
+from fixdex.matcher import load_index_file, match_index
 from tests.conftest import DATA, ROOT, run_mkdocs
 
 FIXTURES = sorted((DATA / "match" / "entries").glob("*.yaml"))

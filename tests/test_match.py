@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from fixdex.load import load_entries
-from fixdex.match import clean, exception_names, index_record, match_index, normalise
+from fixdex.matcher import clean, exception_names, index_record, match_index, normalise
 from fixdex.signature import SignatureError, check_signatures, compile_signature, match_view
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from fixdex.match import build_index, index_record, load_valid_entries, match_result
+from fixdex.matcher import build_index, index_record, load_valid_entries, match_result
 from fixdex.signature import compile_signature
 from tests.match_inputs import adversarial_texts, ten_megabytes
 from tests.test_match_parity import run_javascript

@@ -1,4 +1,4 @@
-"""One matcher in two languages: fixdex/match.py and fixdex-match.js give the same whole ranked lists.
+"""One matcher in two languages: fixdex/matcher.py and fixdex-match.js give the same whole ranked lists.
 
 Pastes are generated from the catalogue (tests/match_inputs.py: every message and
 variant, as tracebacks, wrapped, with ANSI colours, Windows paths, emoji,
@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from fixdex.match import index_from_records, index_record, load_valid_entries, match_result, rules_record
+from fixdex.matcher import index_from_records, index_record, load_valid_entries, match_result, rules_record
 from fixdex.normalise import error_line, search_terms
 from tests.match_inputs import adversarial_texts, catalogue_pastes
 
@@ -41,7 +41,7 @@ def run_javascript(tmp_path: Path, records: list[dict[str, Any]], texts: list[st
 @pytest.fixture(scope="module")
 def catalogue() -> tuple[list[dict[str, Any]], list[Any]]:
     entries = load_valid_entries(ROOT / "entries")
-    from fixdex.match import build_index
+    from fixdex.matcher import build_index
 
     return [index_record(e) for e in build_index(entries).entries], entries
 

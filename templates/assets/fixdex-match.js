@@ -1,7 +1,7 @@
-/* fixdex error matcher: the JavaScript twin of fixdex/match.py and fixdex/signature.py.
+/* fixdex error matcher: the JavaScript twin of fixdex/matcher.py and fixdex/signature.py.
  *
  * Same steps, same numbers, and no rule of its own: every pattern, limit and
- * threshold comes from the match index (`rules`, written by fixdex.match.rules_record),
+ * threshold comes from the match index (`rules`, written by fixdex.matcher.rules_record),
  * and every signature arrives as the program fixdex compiled (fixdex/signature.py's
  * docstring says how it runs and why that is linear). tests/test_match_parity.py runs
  * both sides on the same pastes and compares whole ranked lists.
@@ -422,7 +422,7 @@
       return (total - distance) / total;
     }
 
-    /* fixdex.match.best_similarity: pairs whose length bound cannot raise the maximum are skipped. */
+    /* fixdex.matcher.best_similarity: pairs whose length bound cannot raise the maximum are skipped. */
     function bestSimilarity(queries, messages) {
       var best = 0;
       for (var i = 0; i < queries.length; i++) {

@@ -1,5 +1,5 @@
 // The JavaScript matcher against the shared vectors: `node --test tests/js/`.
-// tests/test_match.py runs fixdex/match.py against the same file.
+// tests/test_match.py runs fixdex/matcher.py against the same file.
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");
@@ -37,7 +37,7 @@ for (const c of vectors.match) {
     if (c.expect.top !== "*") assert.equal(first.id, c.expect.top);
     assert.equal(first.confident, c.expect.confident);
     assert.deepEqual({ ...first.captures }, c.expect.captures);
-    assert.equal(first.score, c.score, "score differs from fixdex/match.py");
+    assert.equal(first.score, c.score, "score differs from fixdex/matcher.py");
     assert.ok(found.slice(1).every((x) => !x.confident), "only the first candidate may be confident");
   });
 }
