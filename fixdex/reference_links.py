@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from fixdex import __version__
 from fixdex.load import LoadedEntry
@@ -89,11 +89,44 @@ def _ask(url: str, method: str, timeout: float) -> tuple[int, str]:
         return error.code, location
 
 
+def probe_url(url: str) -> str:
+    """The URL to ask for `url`: PyPI project pages are asked through PyPI's JSON API.
+
+    pypi.org's HTML pages sit behind bot protection, and a mirror that serves
+    only the package index answers 404 for every one of them; the JSON API
+    (`/pypi/NAME[/VERSION]/json`) answers 404 only for a project or release
+    that does not exist.
+    """
+    name, _ = pypi_project(url) or (None, None)
+    return urlunsplit(("https", "pypi.org", f"/pypi/{name}/json", "", "")) if name else url
+
+
+def pypi_project(url: str) -> tuple[str, str] | None:
+    """(name, version or "") for a pypi.org project page URL."""
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    if parts.hostname == "pypi.org" and segments[:1] == ["project"] and 2 <= len(segments) <= 3:
+        return segments[1], segments[2] if len(segments) == 3 else ""
+    return None
+
+
+def _pypi_release_listed(url: str, version: str, timeout: float) -> bool | None:
+    """Whether PyPI's JSON for the project lists `version` (a release page answers through it); None: no answer."""
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            data = json.loads(response.read(64 * 1024 * 1024))
+    except (OSError, http.client.HTTPException, ValueError):
+        return None
+    releases = data.get("releases", {}) if isinstance(data, dict) else {}
+    return version in releases
+
+
 def check_url(url: str, timeout: float = TIMEOUT, today: dt.date | None = None) -> LinkStatus:
     """Ask one URL: HEAD first, GET when HEAD gets no useful answer; follow redirects by hand."""
     day = (today or dt.date.today()).isoformat()
     redirects: list[list[Any]] = []
-    current = url
+    current = probe_url(url)
     method = "HEAD"
     for _ in range(MAX_REDIRECTS + 1):
         try:
@@ -113,7 +146,16 @@ def check_url(url: str, timeout: float = TIMEOUT, today: dt.date | None = None) 
             continue
         if 200 <= code < 300:
             status = "redirected" if redirects else "ok"
-            return LinkStatus(url, status, day, code, current, redirects)
+            version = (pypi_project(url) or ("", ""))[1]
+            if version and current == probe_url(url):
+                listed = _pypi_release_listed(current, version, timeout)
+                if listed is None:
+                    return LinkStatus(url, "unknown", day, None, current, redirects,
+                                      "no answer: PyPI's JSON for the project could not be read")
+                if not listed:
+                    return LinkStatus(url, "dead", day, 404, current, redirects,
+                                      f"HTTP 404: PyPI lists no release {version}")
+            return LinkStatus(url, status, day, code, current if redirects else url, redirects)
         if code in DEAD_CODES:
             return LinkStatus(url, "dead", day, code, current, redirects, f"HTTP {code}")
         return LinkStatus(url, "error", day, code, current, redirects, f"HTTP {code}")

@@ -24,6 +24,7 @@ from fixdex.reference_links import (
     check_url,
     check_urls,
     dead_references,
+    probe_url,
     read_status,
     reference_extras,
     write_status,
@@ -212,3 +213,17 @@ def test_status_file_round_trip(tmp_path: Path) -> None:
     assert read_status(path)["https://example.org/a"] == results[0]
     assert json.loads(path.read_text())["checked"] == "2026-12-02"
     assert read_status(tmp_path / "missing.json") == {}
+
+
+@pytest.mark.parametrize(
+    ("url", "asked"),
+    [
+        ("https://pypi.org/project/Flask/1.1.4/", "https://pypi.org/pypi/Flask/json"),
+        ("https://pypi.org/project/pyOpenSSL/", "https://pypi.org/pypi/pyOpenSSL/json"),
+        ("https://pypi.org/project/pandas/#history", "https://pypi.org/pypi/pandas/json"),
+        ("https://pypi.org/help/", "https://pypi.org/help/"),
+        ("https://docs.python.org/3/library/json.html", "https://docs.python.org/3/library/json.html"),
+    ],
+)
+def test_pypi_pages_are_asked_through_the_json_api(url: str, asked: str) -> None:
+    assert probe_url(url) == asked
