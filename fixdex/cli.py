@@ -40,7 +40,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _verify(args: argparse.Namespace) -> int:
     from fixdex.load import load_entries
-    from fixdex.verify import drift_report, format_table, latest_entries, verify_entries
+    from fixdex.verify import drift_report, format_table, has_checks, latest_entries, verify_entries
 
     if args.latest and not args.ids:
         args.all = True
@@ -51,7 +51,8 @@ def _verify(args: argparse.Namespace) -> int:
     loaded = load_entries([entries_dir], root=Path.cwd())
     by_id = {item.entry.id: item.entry for item in loaded.entries}
     if args.all:
-        chosen = [entry for entry_id, entry in sorted(by_id.items()) if entry.reproduction is not None]
+        chosen = [entry for entry_id, entry in sorted(by_id.items())
+                  if (entry.reproduction is not None if args.latest else has_checks(entry))]
         invalid = sorted({p.path for p in loaded.problems if Path(p.path).stem not in by_id})
         if invalid:
             print(f"skipped {len(invalid)} file(s) with problems (run `fixdex check`): {', '.join(invalid)}")
@@ -64,7 +65,7 @@ def _verify(args: argparse.Namespace) -> int:
                 reason = "has problems:\n" + "\n".join(map(str, found)) if found else f"not found in {entries_dir}/"
                 print(f"fixdex verify: entry {entry_id!r} {reason}", file=sys.stderr)
                 return 2
-            if entry.reproduction is None:
+            if entry.reproduction is None and (args.latest or not has_checks(entry)):
                 print(f"fixdex verify: entry {entry_id!r} has no reproduction block", file=sys.stderr)
                 return 2
             chosen.append(entry)
@@ -78,7 +79,7 @@ def _verify(args: argparse.Namespace) -> int:
         return 0
     outcomes = verify_entries(chosen, Path.cwd(), jobs=args.jobs, edges=not args.no_edges)
     print(format_table(outcomes))
-    return 0 if all(o.status == "reproduced" for o in outcomes) else 1
+    return 0 if all(o.status in ("reproduced", "checked") for o in outcomes) else 1
 
 
 def _links(args: argparse.Namespace) -> int:

@@ -371,7 +371,7 @@ def verify_entry(entry: Entry, root: Path, interpreters: Sequence[Interpreter],
     """Run one reproduction, then the advice's install claims and the version ranges' edges; return the record."""
     reproduction = entry.reproduction
     if reproduction is None:
-        raise VerifyError(f"{entry.id}: the entry has no reproduction block")
+        return verify_advice(entry, root, interpreters, today, edges=edges)
     start = time.monotonic()
     interpreter = pick_interpreter(reproduction.python, interpreters)
     if interpreter is None:
@@ -418,6 +418,47 @@ def verify_entry(entry: Entry, root: Path, interpreters: Sequence[Interpreter],
             latest = None
         if latest:
             record["latest"] = latest
+    return Outcome(entry.id, status, reason, record, round(time.monotonic() - start, 1))
+
+
+def has_checks(entry: Entry) -> bool:
+    """Whether `fixdex verify` has something to run for the entry: a reproduction, a claim or a range."""
+    return entry.reproduction is not None or bool(entry.environment.packages) or bool(extract_claims(entry))
+
+
+def verify_advice(entry: Entry, root: Path, interpreters: Sequence[Interpreter], today: dt.date | None = None,
+                  *, edges: bool = True) -> Outcome:
+    """An entry without a reproduction still has advice to check: its claims install (or not) and its
+    ranges' edge releases exist. The record has `reproduction_sha256: null` and no snippet runs."""
+    start = time.monotonic()
+    claims = [check_claim(entry, claim, root, interpreters) for claim in extract_claims(entry)]
+    ranges = check_ranges(entry, root, interpreters) if edges else []
+    status, reason = _judge_advice(claims, ranges)
+    if status == "reproduced":
+        ran = [c for c in claims if c["status"] != "skipped"]
+        parts = [f"{len(ran)} install command(s) and pin(s) install" if ran else "no install command or pin to run"]
+        if len(ran) < len(claims):
+            parts.append(f"{len(claims) - len(ran)} not run (placeholders, files or other indexes)")
+        parts.append(f"{sum(1 for r in ranges if r.get('edges'))} version range(s) found on the package index")
+        status, reason = "checked", "; ".join(parts)
+    candidates = supported_interpreters(entry, interpreters)
+    record: dict[str, Any] = {
+        "format": RECORD_VERSION,
+        "entry": entry.id,
+        "reproduction_sha256": None,
+        "claims_sha256": claims_hash(entry),
+        "date": (today or dt.date.today()).isoformat(),
+        "status": status,
+        "reason": reason,
+        "interpreter": ({"path": candidates[0].path, "version": candidates[0].version,
+                         "implementation": candidates[0].implementation, "label": candidates[0].label}
+                        if candidates else None),
+        "platform": platform.platform(),
+        "claims": claims,
+        "ranges": ranges,
+    }
+    record["summary"] = (f"Advice checked {record['date']}: {reason}." if status == "checked"
+                         else f"Advice check failed {record['date']}: {reason}")
     return Outcome(entry.id, status, reason, record, round(time.monotonic() - start, 1))
 
 
@@ -964,7 +1005,7 @@ def format_table(outcomes: Sequence[Outcome]) -> str:
     lines = [f"{'entry':<{width}}  {'status':<10}  {'seconds':>7}  details", "-" * (width + 40)]
     for outcome in outcomes:
         where = ""
-        if outcome.record:
+        if outcome.record and outcome.record.get("interpreter"):
             where = f"{outcome.record['interpreter']['label']}: "
         lines.append(f"{outcome.entry_id:<{width}}  {outcome.status:<10}  {outcome.seconds:>7.1f}  "
                      f"{where}{outcome.reason}")
@@ -1001,23 +1042,30 @@ def check_records(entries: Sequence[LoadedEntry], root: Path) -> list[Problem]:
                                     f"run `fixdex verify {entry_id}` to write it again"))
             continue
         reproduction = loaded.entry.reproduction
-        if reproduction is None:
+        advice_only = "reproduction_sha256" in record and record["reproduction_sha256"] is None
+        if reproduction is None and not advice_only:
             problems.append(Problem(shown, 1, 1, "", f"entry {entry_id!r} has no reproduction block any more",
                                     f"delete {shown}"))
             continue
-        if record.get("reproduction_sha256") != reproduction_hash(reproduction):
+        if reproduction is not None and advice_only:
+            problems.append(document.problem(
+                ("reproduction",), f"{shown} was recorded before the entry had a reproduction",
+                f"run `fixdex verify {entry_id}`", key=True))
+            continue
+        if reproduction is not None and record.get("reproduction_sha256") != reproduction_hash(reproduction):
             problems.append(document.problem(
                 ("reproduction",), f"the block changed since {shown} was recorded",
                 f"run `fixdex verify {entry_id}`", key=True))
             continue
+        where = ("reproduction",) if reproduction is not None else ("environment",)
         if "claims_sha256" in record and record["claims_sha256"] != claims_hash(loaded.entry):
             problems.append(document.problem(
-                ("reproduction",), f"the advice's install commands, pins or version ranges changed since {shown} "
+                where, f"the advice's install commands, pins or version ranges changed since {shown} "
                 "was recorded", f"run `fixdex verify {entry_id}`", key=True))
             continue
-        if record.get("status") != "reproduced":
+        if record.get("status") not in ("reproduced", "checked"):
             problems.append(document.problem(
-                ("reproduction",), f"the last verification failed: {record.get('reason', 'no reason recorded')}",
+                where, f"the last verification failed: {record.get('reason', 'no reason recorded')}",
                 f"see {shown}; fix the reproduction, then run `fixdex verify {entry_id}`", key=True))
     return problems
 

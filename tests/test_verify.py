@@ -347,3 +347,23 @@ def test_drift_outcomes_read_as_actions(broken_exit: int, matched: bool, fixed_e
     report = drift_report([("pandas-append-removed", latest)], dt.date(2026, 12, 2))
     assert f"Summary: 1 {outcome}." in report
     assert "| x \\| y |" in report
+
+
+def test_an_entry_without_reproduction_gets_its_advice_checked(demo_kb: tuple[Path, dict[str, str]],
+                                                               tmp_path: Path) -> None:
+    kb, env = demo_kb
+    kb = _copy(kb, tmp_path / "kb")
+    entry = kb / "entries" / f"{DEMO}.yaml"
+    text = entry.read_text()
+    entry.write_text(text[:text.index("reproduction:")] + "not_reproducible: a demo without a reproduction\n")
+    (kb / "verification" / f"{DEMO}.json").unlink()
+    result = subprocess.run([sys.executable, "-m", "fixdex", "verify", DEMO], cwd=kb, capture_output=True,
+                            text=True, timeout=900, env=env)
+    assert result.returncode == 1, result.stdout + result.stderr
+    record = json.loads((kb / "verification" / f"{DEMO}.json").read_text())
+    assert (record["reproduction_sha256"], record["status"]) == (None, "failed")
+    assert [c["status"] for c in record["claims"]] == ["installs", "fails", "skipped"]
+    assert [e["version"] for e in record["ranges"][0]["edges"]] == ["2.0", "1.0"]
+    check = fixdex(kb, "check")
+    assert f"entries/{DEMO}.yaml:" in check.stdout and ": error: environment: the last verification failed: " \
+        "causes[0].fix: `fixdex-demo<1` does not install on CPython " in check.stdout
