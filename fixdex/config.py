@@ -20,3 +20,6 @@ class FixdexConfig(base.Config):
     # Site search: "pagefind" (an index split into chunks fetched per query), "material" (one
     # index of every page, fetched when the reader opens the search), or "auto" (Pagefind).
     search = c.Choice(("auto", "material", "pagefind"), default="auto")
+    # `mkdocs build` writes into a folder beside site_dir and swaps it in only when the whole build
+    # succeeded, so a failed or killed build leaves the previous site whole (fixdex.site_swap).
+    atomic_build = c.Type(bool, default=True)

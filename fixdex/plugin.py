@@ -21,7 +21,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from fixdex import search
+from fixdex import search, site_swap
 from fixdex.assets import link_page_assets
 from fixdex.config import FixdexConfig
 from fixdex.notes import comments_theme_dir, fill_placeholders, notes_folder
@@ -33,6 +33,14 @@ log = logging.getLogger("mkdocs.plugins.fixdex")
 class FixdexPlugin(BasePlugin[FixdexConfig]):
     site: Site | None = None
     engine: str = "material"
+    command: str | None = None
+    # `mkdocs build` writes into a staging folder that replaces the site only on success (fixdex.site_swap)
+    final_site_dir: Path | None = None
+    staging: Path | None = None
+    failed: bool = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command if not dirty else None  # a dirty build reuses the site folder's files
 
     def _root(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
@@ -63,7 +71,24 @@ class FixdexPlugin(BasePlugin[FixdexConfig]):
             script = f"assets/fixdex/{search.SEARCH_SCRIPT}"
             if script not in config.extra_javascript:
                 config.extra_javascript.append(script)
+        if self.command == "build" and self.config.atomic_build and self.staging is None:
+            self.final_site_dir = Path(config.site_dir)
+            self.staging = site_swap.begin(self.final_site_dir)
+            config.site_dir = str(self.staging)
         return config
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.failed = True
+
+    def on_shutdown(self) -> None:
+        if self.staging is None or self.final_site_dir is None:
+            return
+        if self.failed:
+            site_swap.abandon(self.staging)
+            log.info("fixdex: the build failed; the previous site in %s is untouched", self.final_site_dir)
+        else:
+            site_swap.finish(self.staging, self.final_site_dir)
+        self.staging = None
 
     @event_priority(100)  # before plugins that look for our pages (redirects, search)
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
