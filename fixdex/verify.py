@@ -53,6 +53,8 @@ RECORD_VERSION = 2
 INDEX_CACHE = Path(".fixdex-cache") / "index"
 RESOLVE_CACHE = Path(".fixdex-cache") / "resolve"
 RESOLVE_TIMEOUT = 300
+EDGE_RESOLVE_TIMEOUT = 90  # an old edge release beside unpinned neighbours can send pip backtracking for hours
+RESOLVE_TIMED_OUT = "pip did not finish resolving within"
 # Older interpreters tried when a claim or an edge has no wheel for the newest one.
 MAX_INTERPRETERS_TRIED = 3
 _LOCKS: dict[str, threading.Lock] = {}
@@ -577,8 +579,10 @@ def resolve(root: Path, interpreter: Interpreter, requirements: Sequence[str], *
         try:
             result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=folder, env=env)
         except subprocess.TimeoutExpired:
-            return Resolution(False, {}, [], f"pip did not finish resolving within {timeout} s")
-        if result.returncode != 0 or not report.is_file():
+            result = None
+        if result is None:  # pip backtracking through every release of an unpinned neighbour
+            found = Resolution(False, {}, [], f"{RESOLVE_TIMED_OUT} {timeout} s")
+        elif result.returncode != 0 or not report.is_file():
             found = Resolution(False, {}, [], _resolver_message(result.stdout + result.stderr))
         else:
             data = json.loads(report.read_text(encoding="utf-8"))
@@ -714,15 +718,21 @@ def check_claim(entry: Entry, claim: Claim, root: Path, interpreters: Sequence[I
 
 
 def _resolve_beside(root: Path, interpreter: Interpreter, pinned: list[str], context: Sequence[str],
-                    named: Sequence[str]) -> Resolution | None:
-    """`pinned` with the reproduction's packages, else with those of them the entry names, else alone."""
+                    named: Sequence[str], timeout: int = RESOLVE_TIMEOUT) -> Resolution | None:
+    """`pinned` with the reproduction's packages, else with those of them the entry names, else alone.
+
+    A try that runs out of time ends the search: the smaller sets would only
+    install code the reproduction cannot import.
+    """
     taken = {requirement_name(text) for text in pinned}
     tries = [[n for n in dict.fromkeys(context) if n not in taken],
              [n for n in dict.fromkeys(context) if n in named and n not in taken], []]
     for others in dict.fromkeys(tuple(t) for t in tries):
-        resolution = resolve(root, interpreter, [*pinned, *others])
+        resolution = resolve(root, interpreter, [*pinned, *others], timeout=timeout)
         if resolution.ok:
             return resolution
+        if resolution.message.startswith(RESOLVE_TIMED_OUT):
+            return None
     return None
 
 
@@ -806,8 +816,12 @@ def _check_edge(entry: Entry, root: Path, interpreters: Sequence[Interpreter], n
                               "output": ""}, affected, raised)
     named = [str(canonicalize_name(p.name)) for p in entry.environment.packages]
     verdict: dict[str, Any] | None = None
+    started = time.monotonic()
     for candidate in supported_interpreters(entry, interpreters)[:MAX_INTERPRETERS_TRIED]:
-        resolution = _resolve_beside(root, candidate, [f"{name}=={version}"], context, named)
+        if time.monotonic() - started > 2 * EDGE_RESOLVE_TIMEOUT:
+            break  # this edge has had its share of time
+        resolution = _resolve_beside(root, candidate, [f"{name}=={version}"], context, named,
+                                     timeout=EDGE_RESOLVE_TIMEOUT)
         if resolution is None:
             continue
         try:
