@@ -6,6 +6,7 @@ import ast
 import base64
 import datetime as dt
 import hashlib
+import html
 import json
 import os
 import shutil
@@ -23,6 +24,7 @@ from packaging.specifiers import SpecifierSet
 
 from fixdex import repro_support
 from fixdex.load import load_entries
+from fixdex.render import RenderOptions, entry_context, make_environment, trust_line
 from fixdex.verify import (
     Interpreter,
     collect_records,
@@ -319,6 +321,16 @@ def test_latest_writes_the_drift_report_and_the_page_line(demo_kb: tuple[Path, d
     assert shown["latest"] == f"Last checked against fixdex-demo 2.0 on {record['latest']['date']}: still reproduces."
     assert shown["claims"][0] == {"text": 'pip install "fixdex-demo<2"', "location": "quick_fix", "status": "works",
                                   "detail": record["claims"][0]["detail"]}
+    # the page: the drift line under the summary, the claims and the edges in "How it was reproduced"
+    by_id = {item.entry.id: item.entry for item in loaded}
+    context = entry_context(by_id[DEMO], f"errors/{DEMO}.md", by_id, RenderOptions())
+    context["record"] = shown
+    context["trust"] = trust_line(by_id[DEMO], shown, RenderOptions().today)
+    page = make_environment().get_template("entry.md.j2").render(context)
+    assert f'<p class="fx-latest">{html.escape(shown["latest"])}</p>\n' in page
+    assert ('<li><code>pip install &#34;fixdex-demo&lt;2&#34;</code> (quick_fix): works: installs fixdex-demo 1.0 on '
+            in page.replace("&quot;", "&#34;"))
+    assert "<li>fixdex-demo &gt;=2.0: lowest affected 2.0 raises the error on CPython " in page
 
 
 def test_format_1_records_stay_readable(verified_kb: Path, tmp_path: Path) -> None:
