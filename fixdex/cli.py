@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from fixdex import __version__
 
@@ -28,6 +29,16 @@ def _check(args: argparse.Namespace) -> int:
     from fixdex.check import check
     from fixdex.problems import format_report
 
+    if not args.paths and Path("mkdocs.yml").is_file():
+        from fixdex.layers import SourcesError, configured_layers
+
+        try:
+            layers = configured_layers(Path("mkdocs.yml"))
+        except SourcesError as error:
+            print(f"mkdocs.yml: fixdex plugin option {error}")
+            return 2
+        if layers is not None:
+            return _check_layers(layers)
     paths = [Path(p) for p in args.paths] or [Path("entries")]
     result = check(paths)
     report = format_report(result.problems)
@@ -35,6 +46,24 @@ def _check(args: argparse.Namespace) -> int:
         print(report)
         return 1
     print(f"check passed: {len(result.entries)} entries")
+    return 0
+
+
+def _check_layers(layers: Sequence[Any]) -> int:
+    """`fixdex check` on a site whose mkdocs.yml lists `sources:`: every layer, then each override as a note."""
+    from fixdex.layers import load_layers
+    from fixdex.problems import format_report
+
+    layered = load_layers(layers, Path.cwd())
+    for line in layered.notes(Path.cwd()):
+        print(line)
+    if layered.problems:
+        print(format_report(layered.problems))
+        return 1
+    names = ", ".join(layer.name for layer in layers)
+    overrides = len(layered.overrides)
+    print(f"check passed: {len(layered.entries)} entries from {len(layers)} layers ({names}), "
+          f"{overrides} override{'' if overrides == 1 else 's'}")
     return 0
 
 
@@ -205,6 +234,47 @@ def _notes_moderate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _notes_from_issue(args: argparse.Namespace) -> int:
+    """The approve-note workflow's step: GitHub's event file in, an approved note file out."""
+    from fixdex.notes import ModerationError, SubmissionError, approve_issue, notes_folder
+
+    entries = Path(args.entries)
+    if not entries.is_dir():
+        print(f"fixdex notes from-issue: {entries}: entries folder not found (pass --entries)", file=sys.stderr)
+        return 2
+    try:
+        event = json.loads(Path(args.event).read_bytes())
+    except (OSError, ValueError) as error:
+        print(f"fixdex notes from-issue: {args.event}: cannot read the event: {error}", file=sys.stderr)
+        return 2
+    notes = Path(args.notes) if args.notes else notes_folder(entries)
+    try:
+        done = approve_issue(event, notes, entries)
+    except (SubmissionError, ModerationError) as error:
+        reasons = error.reasons if isinstance(error, SubmissionError) else str(error).splitlines()
+        for reason in reasons:
+            print(f"{args.event}: error: {reason}")
+        if args.report:
+            # Indented: GitHub shows it as a code block, so nothing quoted from the issue renders or mentions
+            quoted = "\n".join(f"    {line}" for reason in reasons for line in reason.splitlines())
+            Path(args.report).write_text("fixdex could not approve this note; nothing was written:\n\n"
+                                         f"{quoted}\n\nEdit the issue, then remove the `approved` label and add it "
+                                         "again.\n", encoding="utf-8")
+        count = len(reasons)
+        print(f"from-issue failed: nothing was written ({count} problem{'s' if count != 1 else ''})")
+        return 1
+    if done.changed:
+        print(f"approved {done.path} (issue #{done.number} by @{done.author})")
+    else:
+        print(f"{done.path} is already approved (issue #{done.number}): nothing changed")
+    if args.output:
+        # key=value lines for $GITHUB_OUTPUT; each value matches a strict pattern (entry id, handle, path of them)
+        with open(args.output, "a", encoding="utf-8") as output:
+            output.write(f"path={done.path}\nentry={done.entry}\nauthor={done.author}\nnumber={done.number}\n"
+                         f"changed={'true' if done.changed else 'false'}\n")
+    return 0
+
+
 def _requests(args: argparse.Namespace) -> int:
     from fixdex.requests import RequestsError, format_table, parse_issues, rank_requests
 
@@ -287,6 +357,15 @@ def build_parser() -> argparse.ArgumentParser:
         moderate.add_argument("--notes", default="notes", help="notes folder (default: notes)")
         moderate.add_argument("--change", action="store_true", help="change a decision already taken")
         moderate.set_defaults(handler=_notes_moderate)
+    from_issue = notes_commands.add_parser(
+        "from-issue", help="import and approve the note of an issue labelled `approved` (GitHub's event file)")
+    from_issue.add_argument("event", help="the event payload, e.g. \"$GITHUB_EVENT_PATH\" in a workflow")
+    from_issue.add_argument("--entries", default="entries", help="entries folder (default: entries)")
+    from_issue.add_argument("--notes", help="notes folder (default: notes/ beside the entries folder)")
+    from_issue.add_argument("--output", help="append path=, entry=, author=, number=, changed= lines here "
+                                             "(\"$GITHUB_OUTPUT\" in a workflow)")
+    from_issue.add_argument("--report", help="on failure, write the reasons here as an issue comment (Markdown)")
+    from_issue.set_defaults(handler=_notes_from_issue)
     requests = commands.add_parser("requests", help="rank requested entries by demand, from an exported issue list")
     requests.add_argument("file", help="`gh issue list --json number,title,body,labels,createdAt,reactionGroups` "
                                        "output, or - for stdin")
