@@ -166,9 +166,9 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from fixdex.model import entry_json_schema
+    from fixdex.scaffold import schema_text
 
-    text = json.dumps(entry_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    text = schema_text()
     if args.output == "-":
         sys.stdout.write(text)
     else:

@@ -7,13 +7,18 @@ from something that builds and edits towards something true.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 from pathlib import Path
 
-from fixdex.model import ID_PATTERN
+from fixdex.model import ID_PATTERN, entry_json_schema
 
 STARTER = Path(__file__).resolve().parent / "starter"
+# Where a knowledge base keeps the entry JSON Schema for editors; entries point at it relatively
+# (`# yaml-language-server: $schema=../schema/entry.schema.json`), so completion works offline.
+SCHEMA_FILE = Path("schema") / "entry.schema.json"
+PUBLISHED_SCHEMA = "https://raw.githubusercontent.com/fixdex/fixdex/main/schema/entry.schema.json"
 
 SKELETON = """\
 # yaml-language-server: $schema={schema}
@@ -98,15 +103,19 @@ def write_entry_skeleton(entry_id: str, entries_dir: Path, *, today: dt.date | N
 
 
 def _schema_reference(entries_dir: Path) -> str:
-    """The schema next to the entries when this is a checkout of fixdex, else the published one."""
-    local = entries_dir.resolve().parent / "schema" / "entry.schema.json"
-    if local.exists():
-        return "../schema/entry.schema.json"
-    return "https://raw.githubusercontent.com/fixdex/fixdex/main/schema/entry.schema.json"
+    """The schema beside the entries folder (`fixdex init` writes one), else the published one."""
+    if (entries_dir.resolve().parent / SCHEMA_FILE).exists():
+        return f"../{SCHEMA_FILE.as_posix()}"
+    return PUBLISHED_SCHEMA
+
+
+def schema_text() -> str:
+    """The entry JSON Schema as `fixdex schema` and `fixdex init` write it, generated from the model."""
+    return json.dumps(entry_json_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
 def write_knowledge_base(target: Path) -> list[Path]:
-    """A team's own knowledge base: mkdocs.yml with the plugin, an example entry, a README."""
+    """A team's own knowledge base: mkdocs.yml with the plugin, an example entry, the schema, a README, workflows."""
     if target.exists() and any(target.iterdir()):
         raise FileExistsError(f"{target} is not empty: pick a new folder")
     written: list[Path] = []
@@ -116,4 +125,8 @@ def write_knowledge_base(target: Path) -> list[Path]:
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, destination)
             written.append(destination)
+    schema = target / SCHEMA_FILE
+    schema.parent.mkdir(parents=True, exist_ok=True)
+    schema.write_text(schema_text(), encoding="utf-8")
+    written.append(schema)
     return written

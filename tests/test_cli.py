@@ -46,6 +46,22 @@ def test_init_creates_a_knowledge_base_that_builds(tmp_path: Path) -> None:
     assert fixdex("init", str(target)).returncode == 2  # never overwrites
 
 
+def test_init_writes_the_schema_and_entries_point_at_it_offline(tmp_path: Path) -> None:
+    """The modeline is a relative path to the knowledge base's own schema: editor completion needs no network."""
+    target = tmp_path / "team-kb"
+    assert fixdex("init", str(target)).returncode == 0
+    schema = target / "schema" / "entry.schema.json"
+    assert json.loads(schema.read_text(encoding="utf-8")) == entry_json_schema()
+    assert schema.read_text(encoding="utf-8") == (ROOT / "schema" / "entry.schema.json").read_text(encoding="utf-8")
+    written = fixdex("new", "our-new-error", "--entries", str(target / "entries"))
+    assert written.returncode == 0, written.stderr
+    for entry in (target / "entries").glob("*.yaml"):
+        first = entry.read_text(encoding="utf-8").splitlines()[0]
+        assert first == "# yaml-language-server: $schema=../schema/entry.schema.json", entry.name
+        assert (entry.parent / first.partition("$schema=")[2]).resolve() == schema.resolve()
+    assert "raw.githubusercontent.com" not in "".join(p.read_text() for p in target.rglob("*.yaml"))
+
+
 def test_published_schema_is_generated_from_the_model() -> None:
     committed = json.loads((ROOT / "schema" / "entry.schema.json").read_text())
     assert committed == entry_json_schema(), "run `fixdex schema` and commit schema/entry.schema.json"
