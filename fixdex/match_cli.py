@@ -73,7 +73,10 @@ def _match(args: argparse.Namespace) -> int:
         return 1
     for candidate in candidates:
         verdict = "known error" if candidate.confident else f"similar ({candidate.score:.0%})"
-        print(f"{candidate.id}  [{verdict}]\n  {candidate.title}\n  {candidate.url}")
+        print(f"{candidate.id}  [{verdict}]\n  {candidate.title}")
+        if candidate.fix_title:
+            print(f"  fix: {candidate.fix_title}")
+        print(f"  {candidate.url}")
         for name, value in candidate.captures.items():
             print(f"  your {name.replace('_', ' ')}: {value}")
     return 0 if candidates[0].confident else 1

@@ -16,9 +16,13 @@ tests/test_match_parity.py holds both to identical ranked lists. In short:
    the paste's focus lines (exception lines, last lines) and the entry's
    normalised messages (paths, numbers, versions, hex, quotes made uniform);
    a fuzzy score never exceeds 0.8.
-4. Only the top candidate can be confident: a signature hit whose exception
-   type does not contradict the paste, or a near-identical fuzzy match with the
-   right exception type, clearly ahead of the next candidate.
+4. Only the top candidate can be confident, and only on the entry's own
+   evidence, never on a fuzzy score alone: a signature hit (its listed values
+   included) whose exception type does not contradict the paste; or, for a
+   fuzzy match that is near-identical and clearly ahead, the entry's exception
+   type named in the paste together with every word of one of its messages,
+   in order, one of them a word no other entry's messages hold
+   (`_word_evidence`).
 
 Where entries come from when none are given is `default_index`'s business.
 """
@@ -38,6 +42,7 @@ from rapidfuzz.distance import Indel
 
 # the text steps live in fixdex.normalise (shared with verify and the site search); re-exported here
 from fixdex.normalise import (  # noqa: F401
+    PLACEHOLDER_WORDS,
     QUOTES,
     bound,
     clean,
@@ -89,6 +94,7 @@ class Candidate:
     score: float
     confident: bool
     captures: dict[str, str] = field(default_factory=dict)
+    fix_title: str = ""  # the entry's one-line fix, e.g. "use hf_hub_download"
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -105,6 +111,11 @@ class IndexEntry:
     # Exception names the message and variants show (older versions raise other types: a
     # paste naming one of them agrees with the entry as much as one naming `exception`)
     exceptions: list[str] = field(default_factory=list)
+    fix_title: str = ""
+    # Words of its messages that no other entry's messages hold, across the whole catalogue
+    # (`build_index` sets them, so that a shard of the index still knows them); None: work
+    # them out from the index that holds the entry.
+    distinctive: list[str] | None = None
 
     @cached_property
     def exception_name(self) -> str:
@@ -123,12 +134,22 @@ class MatchIndex:
 
     @cached_property
     def _idf(self) -> dict[str, float]:
+        total = len(self.entries)
+        return {w: math.log(1 + total / n) for w, n in self._counts.items()}
+
+    @cached_property
+    def _distinctive(self) -> list[frozenset[str]]:
+        return [frozenset(entry.distinctive) if entry.distinctive is not None
+                else distinctive_words(words, self._counts)
+                for entry, words in zip(self.entries, self._tokens, strict=True)]
+
+    @cached_property
+    def _counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for words in self._tokens:
             for word in words:
                 counts[word] = counts.get(word, 0) + 1
-        total = len(self.entries)
-        return {w: math.log(1 + total / n) for w, n in counts.items()}
+        return counts
 
     def absolute(self, url: str) -> str:
         return self.base_url.rstrip("/") + "/" + url if self.base_url else url
@@ -163,6 +184,38 @@ def best_similarity(queries: Sequence[str], messages: Sequence[str]) -> float:
                 continue
             best = max(best, similarity(query, message))
     return best
+
+
+def distinctive_words(words: frozenset[str], counts: dict[str, int]) -> frozenset[str]:
+    """The words of one entry's messages that no other entry's messages hold (`counts`: entries per word)."""
+    return frozenset(w for w in words if counts.get(w, 0) == 1)
+
+
+def in_order(words: Sequence[str], text_words: Sequence[str]) -> bool:
+    """Whether `words` occur in `text_words` in this order (other words may come between)."""
+    position = 0
+    for word in words:
+        while position < len(text_words) and text_words[position] != word:
+            position += 1
+        if position == len(text_words):
+            return False
+        position += 1
+    return True
+
+
+def _word_evidence(entry: IndexEntry, distinctive: frozenset[str], queries: Sequence[str]) -> bool:
+    """Whether a focus line holds every word of one of the entry's messages, in order, one of them distinctive.
+
+    What may differ is what normalising makes uniform (numbers, versions, paths, URLs,
+    hex) and punctuation; a word that differs (`'int' and 'str'` for `'type' and
+    'NoneType'`, `float` for `NaN`) means another error with the same wording.
+    """
+    lines = [query.split(" ") for query in queries]
+    for message in entry.normalised:
+        words = [w for w in message.split(" ") if w and w not in PLACEHOLDER_WORDS]
+        if any(w in distinctive for w in words) and any(in_order(words, line) for line in lines):
+            return True
+    return False
 
 
 def round4(value: float) -> float:
@@ -223,14 +276,17 @@ def match_result(text: str, index: MatchIndex, top: int = 5) -> MatchResult:
         if best is not None:
             hit.add(number)
             scored.append(Scored(round4(best[0]), agreement != "other", True, number, best[1]))
-    scored += _fuzzy(cleaned, index, names, hit)
+    queries = [q for q in (normalise(line) for line in focus_lines(cleaned)) if q]
+    scored += _fuzzy(cleaned, queries, index, names, hit)
     scored.sort(key=lambda item: (-item.score, index.entries[item.number].id))
     candidates = []
     for rank, item in enumerate(scored[:top]):
         entry = index.entries[item.number]
-        confident = rank == 0 and _clear_winner(scored)
+        confident = rank == 0 and _clear_winner(scored) and (
+            item.by_signature or _word_evidence(entry, index._distinctive[item.number], queries))
         url = index.absolute(entry.url)
-        candidates.append(Candidate(entry.id, entry.title, url, item.score, confident, item.captures))
+        candidates.append(Candidate(entry.id, entry.title, url, item.score, confident, item.captures,
+                                    entry.fix_title))
     return MatchResult(candidates, cut)
 
 
@@ -256,9 +312,8 @@ def _clear_winner(ranked: Sequence[Scored]) -> bool:
     return top.score - runner_up.score >= CONFIDENT_MARGIN
 
 
-def _fuzzy(cleaned: str, index: MatchIndex, names: Sequence[str], hit: set[int]) -> list[Scored]:
-    queries = [normalise(line) for line in focus_lines(cleaned)]
-    queries = [q for q in queries if q]
+def _fuzzy(cleaned: str, queries: Sequence[str], index: MatchIndex, names: Sequence[str],
+           hit: set[int]) -> list[Scored]:
     query_tokens = {w for q in queries for w in tokens(q)}
     if not query_tokens:
         return []
@@ -298,13 +353,18 @@ def index_entry_from(entry: Any, url: str) -> IndexEntry:
         signatures=[compile_signature(s) for s in entry.signatures],
         normalised=[normalise(m) for m in entry.messages],
         exceptions=sorted(set(exception_names("\n".join(entry.messages)))),
+        fix_title=entry.fix_title,
     )
 
 
 def build_index(entries: Iterable[Any], base_url: str = "") -> MatchIndex:
+    """The index of loaded entries, each with its distinctive words across all of them."""
     from fixdex.render import entry_url
 
-    return MatchIndex([index_entry_from(e, entry_url(e.id)) for e in entries], base_url=base_url)
+    index = MatchIndex([index_entry_from(e, entry_url(e.id)) for e in entries], base_url=base_url)
+    for entry, words in zip(index.entries, index._distinctive, strict=True):
+        entry.distinctive = sorted(words)
+    return index
 
 
 def index_record(entry: IndexEntry) -> dict[str, Any]:
@@ -317,6 +377,8 @@ def index_record(entry: IndexEntry) -> dict[str, Any]:
         "signatures": [s.record() for s in entry.signatures],
         "normalised": entry.normalised,
         "exceptions": entry.exceptions,
+        "fix_title": entry.fix_title,
+        **({"distinctive": entry.distinctive} if entry.distinctive is not None else {}),
     }
 
 
@@ -325,7 +387,7 @@ def index_from_records(records: Iterable[dict[str, Any]], base_url: str = "") ->
         [
             IndexEntry(r["id"], r["title"], r["url"], r["exception"],
                        [compile_signature(s["text"]) for s in r["signatures"]], list(r["normalised"]),
-                       list(r.get("exceptions", [])))
+                       list(r.get("exceptions", [])), r.get("fix_title", ""), r.get("distinctive"))
             for r in records
         ],
         base_url=base_url,

@@ -22,6 +22,15 @@ The syntax (docs/matching.md is the user-facing copy):
   back to the first quote on the line when a quote opens the signature.
 - `{name:int}` matches an integer, `{name:number}` a decimal number (as much
   as there is), `{name:word}` text without whitespace, like `{name}`.
+- `{name=first|second|third}` (or `{name:word=...}`) is `{name}` that must capture one of the
+  listed values (ASCII case ignored, as in literal text): the names an entry
+  is about, where the fixed words are shared with other errors
+  (`cannot import name '{name=cached_download|HfFolder}' from 'huggingface_hub'`
+  is not the entry for every name that package lacks). A place where the value
+  is another is not a match, and the search goes on to the next one. Values
+  hold no quote, brace, `|` or line break, and each is listed once; `fixdex
+  check` wants each of them named elsewhere in the entry (its messages,
+  causes, why...), so every value can be traced to the entry's own sources.
 - `{{` and `}}` are literal braces. Names are lowercase identifiers, each
   used once per signature. Two placeholders need fixed text between them
   that is more than spaces and quotes (`line {line} column {column}`).
@@ -42,6 +51,7 @@ Each step is one bounded regex search, so the time is linear in the text.
 from __future__ import annotations
 
 import bisect
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -78,6 +88,7 @@ _VIEW_TABLE = {**{ord(c): c.lower() for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}, **_Q
 _VIEW_RUNS = re.compile(f"[\\U00010000-\\U0010FFFF\\ud800-\\udfff]|\\n[{WHITESPACE_CLASS}]*|[{WHITESPACE_CLASS}]{{2,}}")
 _TYPE_RE = {kind: re.compile(pattern) for kind, pattern in TYPE_PATTERNS.items()}
 _SPACES = re.compile("[ \\n]")
+_VALUE_EDGES = " \n'"  # what a value's view loses at its edges before it is compared with the allowed values
 
 
 class SignatureError(ValueError):
@@ -93,6 +104,13 @@ class SignatureError(ValueError):
 class Placeholder:
     name: str
     type: str
+    # `{name=a|b}`: the allowed values as written, and as the view shows them (lowered, quotes made ')
+    values: tuple[str, ...] = ()
+    view_values: frozenset[str] = frozenset()
+
+    def allows(self, view: str, start: int, end: int) -> bool:
+        """Whether the value view[start:end] is allowed (always, without a list of values)."""
+        return not self.view_values or view[start:end].strip(_VALUE_EDGES) in self.view_values
 
 
 @dataclass(frozen=True)
@@ -186,6 +204,7 @@ class Signature:
         return {
             "text": self.text, "literal": self.literal_chars, "key": self.key, "anchor": self.anchor,
             "program": [["s", item.pattern, item.max_length] if isinstance(item, Segment)
+                        else ["p", item.name, item.type, sorted(item.view_values)] if item.view_values
                         else ["p", item.name, item.type] for item in self.program],
         }
 
@@ -234,7 +253,7 @@ def _attempt(program: Sequence[Item], anchor: int, view: str, start: int,
         assert isinstance(leading, Placeholder)
         before = program[anchor - 2] if anchor >= 2 else None
         value_start = _leading_start(leading, before if isinstance(before, Segment) else None, view, start)
-        if value_start is None:
+        if value_start is None or not leading.allows(view, value_start, start):
             return None
         spans[leading.name] = (value_start, start)
     position = end
@@ -243,7 +262,7 @@ def _attempt(program: Sequence[Item], anchor: int, view: str, start: int,
         assert isinstance(placeholder, Placeholder)
         if index + 1 == len(program):
             value_end = _trailing_end(placeholder, view, position)
-            if value_end is None:
+            if value_end is None or not placeholder.allows(view, position, value_end):
                 return None
             spans[placeholder.name] = (position, value_end)
             return spans
@@ -261,7 +280,7 @@ def _attempt(program: Sequence[Item], anchor: int, view: str, start: int,
         if limit <= position:
             return None
         after = segment.regex.search(view, position + 1, limit + segment.max_length + 1)
-        if after is None or after.start() > limit:
+        if after is None or after.start() > limit or not placeholder.allows(view, position, after.start()):
             return None
         spans[placeholder.name] = (position, after.start())
         position = after.end()
@@ -351,7 +370,8 @@ def parse(text: str) -> tuple[Token, ...]:
                 raise SignatureError("unclosed placeholder `{`", i + 1,
                                      "close it with `}`, or write `{{` for a literal brace")
             body = text[i + 1 : end]
-            name, _, kind = body.partition(":")
+            head, has_values, listed = body.partition("=")
+            name, _, kind = head.partition(":")
             kind = kind or "text"
             if not NAME_PATTERN.match(name):
                 hint = "use a lowercase identifier, e.g. {model} or {line:int}"
@@ -365,6 +385,7 @@ def parse(text: str) -> tuple[Token, ...]:
                 raise SignatureError(f"placeholder {{{name}}} is used twice", i + 2,
                                      "give each placeholder its own name")
             seen.add(name)
+            values = _values(name, kind, listed, i + 2 + len(head) + 1) if has_values else ()
             if literal:
                 tokens.append("".join(literal))
                 literal = []
@@ -377,7 +398,7 @@ def parse(text: str) -> tuple[Token, ...]:
                     f"{'spaces' if not str(tokens[-1]).strip(WHITESPACE) else 'spaces and quotes'}", literal_column,
                     "keep a fixed word between them, as in `line {line} column {column}`: "
                     "where one value ends would be a guess")
-            tokens.append(Placeholder(name, kind))
+            tokens.append(Placeholder(name, kind, values, frozenset(_view_value(v) for v in values)))
             i = end + 1
             literal_column = i + 1
         else:
@@ -386,6 +407,38 @@ def parse(text: str) -> tuple[Token, ...]:
     if literal:
         tokens.append("".join(literal))
     return tuple(tokens)
+
+
+def _values(name: str, kind: str, listed: str, column: int) -> tuple[str, ...]:
+    """The values of `{name=a|b|c}`; `column` is where the list starts."""
+    if kind not in ("text", "word"):
+        raise SignatureError(f"placeholder {{{name}:{kind}}} has a list of values", column - 1,
+                             f"listed values are text or words: write {{{name}=...}} or {{{name}:word=...}}")
+    values: list[str] = []
+    seen: set[str] = set()
+    offset = 0
+    for raw in listed.split("|"):
+        value = raw.strip(" ")
+        at = column + offset + (len(raw) - len(raw.lstrip(" ")))
+        offset += len(raw) + 1
+        if not value:
+            raise SignatureError(f"empty value in {{{name}=...}}", at,
+                                 "list the values as `{name=first|second}`, with no empty one")
+        bad = next((ch for ch in value if ch in QUOTES or ch in "{|\n\r"), None)
+        if bad is not None:
+            raise SignatureError(f"value {value!r} of {{{name}}} holds {bad!r}", at,
+                                 "a value is a name: quotes and line breaks end it")
+        if _view_value(value) in seen:
+            raise SignatureError(f"value {value!r} of {{{name}}} is listed twice", at,
+                                 "list each value once (case is ignored)")
+        seen.add(_view_value(value))
+        values.append(value)
+    return tuple(values)
+
+
+def _view_value(value: str) -> str:
+    """A listed value as the view would show it: how captured values are compared with it."""
+    return match_view(value).text.strip(_VALUE_EDGES)
 
 
 def _has_fixed(literal: str) -> bool:
@@ -515,6 +568,25 @@ def required_words(signature: Signature) -> set[str]:
     return words
 
 
+def _unsourced_values(signature: Signature, entry: Any) -> list[tuple[str, str | None]]:
+    """Listed values (`{name=a|b}`) that the entry names nowhere but in its signatures.
+
+    A value says "this entry explains that name"; the entry's own text (its messages,
+    causes, why, references...) is where a reviewer checks it against a source.
+    """
+    listed = [(t.name, v) for t in signature.tokens if isinstance(t, Placeholder) for v in t.values]
+    if not listed:
+        return []
+    text = json.dumps(entry.model_dump(mode="json", exclude={"signatures"}), ensure_ascii=False)
+    found: list[tuple[str, str | None]] = []
+    for name, value in listed:
+        if not re.search(f"(?<![A-Za-z0-9_]){re.escape(value)}(?![A-Za-z0-9_])", text, re.IGNORECASE):
+            found.append((f"value {value!r} of {{{name}}} is named nowhere else in the entry",
+                          "list only names the entry explains: name it in a variant, a cause or `why`, "
+                          "with the source that says so"))
+    return found
+
+
 def check_signatures(entries: Sequence[object], root: Path) -> list[Problem]:
     """`fixdex check` rule: every signature compiles, matches its own entry, is specific,
     and does not also match another entry's message (which would make the matcher
@@ -539,6 +611,8 @@ def check_signatures(entries: Sequence[object], root: Path) -> list[Problem]:
             if found:
                 continue
             signature = compile_signature(text)
+            for message, hint in _unsourced_values(signature, entry):
+                problems.append(document.problem(("signatures", index), message, hint))
             words = required_words(signature)
             candidates = min((postings.get(word, set()) for word in words), key=len) if words else everyone
             for other_position in sorted(candidates - {position}):

@@ -1,9 +1,11 @@
 """How well do `fixdex match` and Material's search find the entry for a real pasted error?
 
-Reads tests/data/labelled/cases.yaml (real texts from public issue threads,
+Reads tests/data/labelled/cases*.yaml (real texts from public issue threads,
 each with the entry that explains it, or null), matches every text against
 the valid entries of a catalogue, and reports top-1 and top-3 accuracy and
-the share of confident answers that are wrong. Material's search is measured
+the share of confident answers that are wrong, the share of right answers
+given as confident, and how many errors no entry covers got a confident answer
+(the hook prints a link only for a confident answer). Material's search is measured
 on the same texts by building the catalogue into a real site and typing each
 text into the search box of Debian's chromium (Playwright), as a reader would.
 
@@ -29,8 +31,11 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES = ROOT / "tests" / "data" / "labelled" / "cases.yaml"
+CASES = ROOT / "tests" / "data" / "labelled"  # cases.yaml and cases-*.yaml
 CHROMIUM = "/usr/bin/chromium"
+# docs/matching.md: a confident answer is printed under a traceback, so a wrong one costs more than none
+TARGET_TOP1 = 0.98
+TARGET_CONFIDENT = 0.95
 
 
 @dataclass
@@ -45,6 +50,7 @@ def score(outcomes: list[Outcome]) -> dict[str, float | int]:
     negatives = [o for o in outcomes if not o.expected]
     confident = [o for o in outcomes if o.confident and o.ranked]
     wrong = [o for o in confident if o.ranked[0] != o.expected]
+    right = [o for o in positives if o.ranked and o.ranked[0] == o.expected]
     return {
         "cases": len(outcomes),
         "positives": len(positives),
@@ -53,12 +59,14 @@ def score(outcomes: list[Outcome]) -> dict[str, float | int]:
         "top3": sum(o.expected in o.ranked[:3] for o in positives) / max(1, len(positives)),
         "confident_answers": len(confident),
         "wrong_confident_rate": len(wrong) / max(1, len(confident)),
+        "right_confident_share": sum(o.confident for o in right) / max(1, len(right)),
         "negatives_with_confident_answer": sum(o.confident and bool(o.ranked) for o in negatives),
     }
 
 
 def load_cases(ids: set[str]) -> tuple[list[dict[str, str | None]], int]:
-    cases = yaml.safe_load(CASES.read_text(encoding="utf-8"))
+    cases = [case for path in sorted(CASES.glob("cases*.yaml"))
+             for case in yaml.safe_load(path.read_text(encoding="utf-8"))]
     kept = [c for c in cases if c["expected"] is None or c["expected"] in ids]
     return kept, len(cases) - len(kept)
 
@@ -155,7 +163,8 @@ def evaluate_search(cases: list[dict[str, str | None]], site: Path, verbose: boo
 
 def report(name: str, figures: dict[str, float | int]) -> None:
     print(f"{name}: top-1 {figures['top1']:.0%}, top-3 {figures['top3']:.0%} on {figures['positives']} texts; "
-          f"confident answers {figures['confident_answers']}, wrong {figures['wrong_confident_rate']:.1%}; "
+          f"confident answers {figures['confident_answers']}, wrong {figures['wrong_confident_rate']:.1%}, "
+          f"right answers given as confident {figures['right_confident_share']:.1%}; "
           f"negatives answered confidently {figures['negatives_with_confident_answer']}/{figures['negatives']}")
 
 
@@ -182,8 +191,10 @@ def main() -> int:
             site = build_site(entries_dir, ids, Path(folder))
             search = score(evaluate_search(cases, site, args.verbose))
         report("Material search (lunr)", search)
-    ok = matcher["top1"] >= 0.9 and matcher["wrong_confident_rate"] <= 0.05
-    print("targets (top-1 >= 90 %, wrong confident <= 5 %):", "met" if ok else "NOT met")
+    ok = (matcher["top1"] >= TARGET_TOP1 and matcher["right_confident_share"] >= TARGET_CONFIDENT
+          and matcher["negatives_with_confident_answer"] == 0 and matcher["wrong_confident_rate"] == 0)
+    print(f"targets (top-1 >= {TARGET_TOP1:.0%}, right answers confident >= {TARGET_CONFIDENT:.0%}, "
+          "no wrong confident answer, no negative answered confidently):", "met" if ok else "NOT met")
     return 0 if ok else 1
 
 

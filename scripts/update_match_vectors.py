@@ -22,7 +22,8 @@ def vector_index(entries: list[dict[str, object]]) -> MatchIndex:
     return MatchIndex([
         IndexEntry(str(e["id"]), str(e["title"]), str(e["url"]), str(e["exception"]),
                    [compile_signature(s) for s in e["signatures"]],  # type: ignore[attr-defined]
-                   [normalise(m) for m in e["messages"]])  # type: ignore[attr-defined]
+                   [normalise(m) for m in e["messages"]],  # type: ignore[attr-defined]
+                   fix_title=str(e.get("fix_title", "")))
         for e in entries
     ])
 

@@ -61,6 +61,8 @@ def test_match_vectors(case: dict[str, object]) -> None:
     assert found[0].confident is expect["confident"]
     assert found[0].captures == expect["captures"]
     assert found[0].score == case["score"]
+    if "fix_title" in expect:
+        assert found[0].fix_title == expect["fix_title"]
     assert not any(c.confident for c in found[1:])
     assert all(0 <= c.score <= 1 for c in found)
 
@@ -81,10 +83,33 @@ def test_match_vectors(case: dict[str, object]) -> None:
         ("unknown option {option:word} for this tool", "unknown option --fast for this tool", {"option": "--fast"}),
         ("a literal {{brace}} then {value} here", "a literal {brace} then x here", {"value": "x"}),
         ("cannot import name {name}", "cannot import name 'x' from 'y'", {"name": "'x' from 'y'"}),
+        # listed values: ASCII case ignored, as in literal text; a place with another value is passed over
+        ("'{t=DataFrame|Series}' object has no attribute 'append'", "AttributeError: 'series' object has no "
+         "attribute 'append'", {"t": "series"}),
+        ("cannot import name '{n=HfFolder|Repository}' from 'hub'", "cannot import name 'x' from 'hub'\n"
+         "cannot import name 'Repository' from 'hub'", {"n": "Repository"}),
+        ("{lib:word=libGL|libSM}.so.{v}: cannot open shared object file", "ImportError: libSM.so.6: cannot open "
+         "shared object file", {"lib": "libSM", "v": "6"}),
     ],
 )
 def test_signature_captures(signature: str, text: str, captures: dict[str, str]) -> None:
     assert compile_signature(signature).search(match_view(text)) == captures
+
+
+@pytest.mark.parametrize("text", [
+    "ImportError: cannot import name 'split_torch_state_dict_into_shards' from 'huggingface_hub'",
+    "ImportError: cannot import name 'HfFolderX' from 'huggingface_hub'",
+    "ImportError: cannot import name 'Hf Folder' from 'huggingface_hub'",
+])
+def test_listed_values_refuse_other_names(text: str) -> None:
+    signature = compile_signature("cannot import name '{name=cached_download|HfFolder}' from 'huggingface_hub'{rest}")
+    assert signature.search(match_view(text)) is None
+    assert signature.search(match_view(text.replace(text.split("'")[1], "HfFolder"))) is not None
+
+
+def test_listed_values_travel_in_the_program_as_the_view_shows_them() -> None:
+    record = compile_signature("cannot import name '{name=NaN|float_}' from 'numpy'").record()
+    assert ["p", "name", "text", ["float_", "nan"]] in record["program"]
 
 
 def test_program_is_plain_data_without_python_syntax() -> None:
@@ -105,6 +130,10 @@ def test_program_is_plain_data_without_python_syntax() -> None:
         ("value {a}{b} here", "placeholders {a} and {b} touch at character 10"),
         ("{a} {b} {c} {d} (char {e})", "placeholders {a} and {b} are separated only by spaces at character 4"),
         ("model '{a}' '{b}' here", "placeholders {a} and {b} are separated only by spaces and quotes at character 11"),
+        ("value {a:int=1|2} here", "placeholder {a:int} has a list of values at character 13"),
+        ("value {a=b||c} here", "empty value in {a=...} at character 12"),
+        ("value {a=b|B} here", "value 'B' of {a} is listed twice at character 12"),
+        ("value {a=it's} here", "value \"it's\" of {a} holds \"'\" at character 10"),
     ],
 )
 def test_invalid_signatures(signature: str, message: str) -> None:
@@ -134,6 +163,9 @@ def test_check_rule_reports_located_problems() -> None:
         "entries/bad-signatures.yaml:16:5: error: signatures[4]: placeholders {a} and {b} are separated only by "
         "spaces at character 18 of the signature (keep a fixed word between them, as in `line {line} column "
         "{column}`: where one value ends would be a guess)",
+        "entries/bad-signatures.yaml:17:5: error: signatures[5]: value 'wrench' of {widget} is named nowhere else in "
+        "the entry (list only names the entry explains: name it in a variant, a cause or `why`, with the source "
+        "that says so)",
     ]
 
 

@@ -56,6 +56,7 @@ def test_match_json_from_stdin_names_the_entry_confidently(kb: Path) -> None:
         "score": 1.0,
         "confident": True,
         "captures": {"model": "claude-9"},
+        "fix_title": "use a model your key can access",
     }
 
 
@@ -65,9 +66,10 @@ def test_match_text_argument_and_top(kb: Path) -> None:
     assert result.stdout == "no known error matches this text\n"
     result = _fixdex(kb, "match", "AttributeError: 'Series' object has no attribute 'append'")
     assert result.returncode == 0
-    assert result.stdout.splitlines()[:4] == [
+    assert result.stdout.splitlines()[:5] == [
         "pandas-append-removed  [known error]",
         "  AttributeError: 'DataFrame' object has no attribute 'append'",
+        "  fix: use pandas.concat",
         "  https://kb.example.test/errors/pandas-append-removed/",
         "  your kind: Series",
     ]

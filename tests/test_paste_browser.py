@@ -53,6 +53,8 @@ def test_paste_a_traceback_see_the_entry_and_follow_the_link(page: Any, site_url
     captures = first.locator(".fx-paste-captures").inner_text()
     assert "your model: gemini-pro-vision" in captures
     assert "your api version: v1beta" in captures
+    # the entry's one-line fix, from the match index, under its title
+    assert first.locator(".fx-paste-fix").inner_text() == "use a current Gemini model name"
     assert page.locator(".fx-paste-status").inner_text() == "Known error:"
     screenshot(page, "paste-box-home")
     first.locator("a").click()

@@ -233,8 +233,17 @@
 
     function compileProgram(items) {
       return items.map(function (item) {
-        return item[0] === "s" ? segment(item[1], item[2]) : { name: item[1], type: item[2] };
+        return item[0] === "s" ? segment(item[1], item[2])
+          : { name: item[1], type: item[2], values: item.length > 3 ? new Set(item[3]) : null };
       });
+    }
+
+    /* `{name=a|b}`: whether view[start:end] is one of the values (fixdex.signature.Placeholder.allows). */
+    function allows(p, view, start, end) {
+      if (p.values === null) return true;
+      while (start < end && " \n'".indexOf(view[start]) >= 0) start++;
+      while (end > start && " \n'".indexOf(view[end - 1]) >= 0) end--;
+      return p.values.has(view.slice(start, end));
     }
 
     /* Python's pattern.search(view, from[, to]): the first match starting at or after `from`. */
@@ -327,7 +336,7 @@
         var leading = program[anchor - 1];
         var before = anchor >= 2 ? program[anchor - 2] : null;
         var valueStart = leadingStart(leading, before, view, start);
-        if (valueStart === null) return null;
+        if (valueStart === null || !allows(leading, view, valueStart, start)) return null;
         spans.push([leading.name, valueStart, start]);
       }
       var position = end;
@@ -335,7 +344,7 @@
         var p = program[index];
         if (index + 1 === program.length) {
           var valueEnd = trailingEnd(p, view, position);
-          if (valueEnd === null) return null;
+          if (valueEnd === null || !allows(p, view, position, valueEnd)) return null;
           spans.push([p.name, position, valueEnd]);
           return spans;
         }
@@ -351,7 +360,7 @@
         var limit = valueLimit(p.type, view, position);
         if (limit <= position) return null;
         var after = searchIn(seg, view, position + 1, limit + seg.max + 1);
-        if (after === null || after.start > limit) return null;
+        if (after === null || after.start > limit || !allows(p, view, position, after.start)) return null;
         spans.push([p.name, position, after.start]);
         position = after.end;
       }
@@ -466,6 +475,11 @@
       entries.forEach(function (e) { e.words.forEach(function (w) { counts.set(w, (counts.get(w) || 0) + 1); }); });
       var idf = new Map();
       counts.forEach(function (n, w) { idf.set(w, Math.log(1 + entries.length / n)); });
+      /* distinctive words: the index's own (catalogue-wide, so a shard keeps them), else among these entries */
+      entries.forEach(function (e) {
+        e.distinctive = new Set(e.record.distinctive ||
+                                e.words.filter(function (w) { return counts.get(w) === 1; }));
+      });
       return { entries: entries, idf: idf, baseUrl: baseUrl || "" };
     }
 
@@ -506,7 +520,8 @@
                         number: number, captures: best.captures });
         }
       });
-      scored = scored.concat(fuzzy(cleaned, index, names, hit));
+      var queries = focusLines(cleaned).map(normalise).filter(Boolean);
+      scored = scored.concat(fuzzy(cleaned, queries, index, names, hit));
       scored.sort(function (a, b) {
         if (a.score !== b.score) return b.score - a.score;
         var x = index.entries[a.number].record.id;
@@ -514,9 +529,11 @@
         return x < y ? -1 : x > y ? 1 : 0;
       });
       var candidates = scored.slice(0, top).map(function (item, rank) {
-        var r = index.entries[item.number].record;
+        var entry = index.entries[item.number];
+        var r = entry.record;
+        var confident = rank === 0 && clearWinner(scored) && (item.bySignature || wordEvidence(entry, queries));
         return { id: r.id, title: r.title, url: absolute(index, r.url), score: item.score,
-                 confident: rank === 0 && clearWinner(scored), captures: item.captures };
+                 confident: confident, captures: item.captures, fix_title: r.fix_title || "" };
       });
       return { candidates: candidates, cut: bounded.cut };
     }
@@ -530,8 +547,28 @@
       return first.score - runnerUp.score >= rules.confident_margin;
     }
 
-    function fuzzy(cleaned, index, names, hit) {
-      var queries = focusLines(cleaned).map(normalise).filter(Boolean);
+    /* Whether `words` occur in `textWords` in this order (fixdex.matcher.in_order). */
+    function inOrder(words, textWords) {
+      var position = 0;
+      for (var i = 0; i < words.length; i++) {
+        while (position < textWords.length && textWords[position] !== words[i]) position++;
+        if (position === textWords.length) return false;
+        position++;
+      }
+      return true;
+    }
+
+    /* A focus line holds every word of one of the entry's messages, in order, one distinctive (fixdex.matcher._word_evidence). */
+    function wordEvidence(entry, queries) {
+      var lines = queries.map(function (q) { return q.split(" "); });
+      return entry.record.normalised.some(function (message) {
+        var words = message.split(" ").filter(function (w) { return w && !PLACEHOLDER_WORDS.has(w); });
+        return words.some(function (w) { return entry.distinctive.has(w); }) &&
+          lines.some(function (line) { return inOrder(words, line); });
+      });
+    }
+
+    function fuzzy(cleaned, queries, index, names, hit) {
       var queryWords = new Set();
       queries.forEach(function (q) { tokens(q).forEach(function (w) { queryWords.add(w); }); });
       if (!queryWords.size) return [];

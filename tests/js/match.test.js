@@ -38,6 +38,7 @@ for (const c of vectors.match) {
     assert.equal(first.confident, c.expect.confident);
     assert.deepEqual({ ...first.captures }, c.expect.captures);
     assert.equal(first.score, c.score, "score differs from fixdex/matcher.py");
+    if (c.expect.fix_title !== undefined) assert.equal(first.fix_title, c.expect.fix_title);
     assert.ok(found.slice(1).every((x) => !x.confident), "only the first candidate may be confident");
   });
 }
