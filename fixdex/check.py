@@ -38,10 +38,13 @@ def checkers() -> list[Checker]:
     return found
 
 
-def check(paths: Iterable[Path], root: Path | None = None) -> LoadResult:
-    """Load entries and run every checker; problems come back sorted and all at once."""
+def check(paths: Iterable[Path], root: Path | None = None, *, known_ids: Iterable[str] = ()) -> LoadResult:
+    """Load entries and run every checker; problems come back sorted and all at once.
+
+    `known_ids`: ids defined in other layers of the site (fixdex.layers), which `related:` may name.
+    """
     root = root or Path.cwd()
-    result = load_entries(paths, root=root)
+    result = load_entries(paths, root=root, known_ids=known_ids)
     problems = list(result.problems)
     for rule in checkers():
         problems += rule(result.entries, root)

@@ -131,8 +131,8 @@ def explain_text(entry: dict[str, Any], url: str, width: int = 80) -> str:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from fixdex.render import entry_url
     from fixdex.settings import configured_base_url
+    from fixdex.urls import entry_url
 
     entry = _load_entry(args.id)
     if entry is None:
