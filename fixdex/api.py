@@ -11,6 +11,10 @@
   against. Past `SHARD_BYTES` it becomes a manifest of shards, one per group
   of exception types, so the browser fetches only the shard a paste needs.
 
+Paths are the default site's; under a prefix (fixdex.urls) every file moves
+under it, and the match index's links are relative to fixdex's root, which its
+`site_url` names (the site's URL plus the prefix).
+
 docs/api.md documents the formats; `format` changes when a field changes meaning.
 """
 
@@ -22,33 +26,19 @@ from collections.abc import Sequence
 from typing import Any
 
 from fixdex.matcher import INDEX_FORMAT, build_index, index_record, rules_record
-from fixdex.render import entry_url
+from fixdex.urls import DEFAULT, Urls, absolute
 
 API_FORMAT = 1
-API_DIR = "api"
-MATCH_INDEX = f"{API_DIR}/match-index.json"
-MATCH_RULES = f"{API_DIR}/match-rules.json"
+MATCH_INDEX = DEFAULT.match_index  # the published catalogue's, and the wheel's copy (setup.py)
+MATCH_RULES = DEFAULT.match_rules
 SHARD_BYTES = 100_000
-
-
-def permalink(entry_id: str) -> str:
-    """The short address an error message can print: e/ID/ (a redirect to the entry page)."""
-    return f"e/{entry_id}/"
-
-
-def entry_api_path(entry_id: str) -> str:
-    return f"{API_DIR}/e/{entry_id}.json"
-
-
-def _absolute(site_url: str, path: str) -> str:
-    return site_url.rstrip("/") + "/" + path if site_url else path
 
 
 def _dump(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False) + "\n"
 
 
-def entry_summary(entry: Any, site_url: str) -> dict[str, Any]:
+def entry_summary(entry: Any, site_url: str, urls: Urls = DEFAULT) -> dict[str, Any]:
     return {
         "id": entry.id,
         "title": entry.title,
@@ -57,8 +47,8 @@ def entry_summary(entry: Any, site_url: str) -> dict[str, Any]:
         "severity": entry.severity,
         "category": entry.category,
         "verified": entry.environment.verified.date.isoformat(),
-        "url": _absolute(site_url, entry_url(entry.id)),
-        "permalink": _absolute(site_url, permalink(entry.id)),
+        "url": absolute(site_url, urls.entry_url(entry.id)),
+        "permalink": absolute(site_url, urls.permalink(entry.id)),
         "exception": entry.exception,
         "messages": entry.messages,
         "signatures": list(entry.signatures),
@@ -67,40 +57,62 @@ def entry_summary(entry: Any, site_url: str) -> dict[str, Any]:
     }
 
 
-def api_assets(entries: Sequence[Any], site_url: str = "", shard_bytes: int = SHARD_BYTES) -> dict[str, str]:
-    """Every file under /api/, as site path -> text."""
+def api_assets(entries: Sequence[Any], site_url: str = "", shard_bytes: int = SHARD_BYTES,
+               urls: Urls = DEFAULT, layers: dict[str, str] | None = None) -> dict[str, str]:
+    """Every file under /api/, as site path -> text.
+
+    `layers` maps entry id to the catalogue layer it comes from, on a site that
+    has more than one (fixdex.layers); each summary then says which.
+    """
     ordered = sorted(entries, key=lambda e: e.id)
+
+    def summary(entry: Any) -> dict[str, Any]:
+        data = entry_summary(entry, site_url, urls)
+        if layers:
+            data["layer"] = layers.get(entry.id, "")
+        return data
+
     assets = {
-        f"{API_DIR}/entries.json": _dump({
+        urls.entries_json: _dump({
             "format": API_FORMAT,
             "site_url": site_url,
-            "entries": [entry_summary(e, site_url) for e in ordered],
+            "entries": [summary(e) for e in ordered],
         })
     }
     for entry in ordered:
-        data = {"format": API_FORMAT, **entry_summary(entry, site_url), "entry": entry.model_dump(mode="json")}
-        assets[entry_api_path(entry.id)] = _dump(data)
+        data = {"format": API_FORMAT, **summary(entry), "entry": entry.model_dump(mode="json")}
+        assets[urls.entry_api(entry.id)] = _dump(data)
         for alias in entry.aliases:
             # an old id answers with the entry under its new id, as its HTML pages redirect there
-            assets[entry_api_path(alias)] = _dump({"format": API_FORMAT, "alias": alias, **data})
-    assets.update(match_index_assets(ordered, site_url, shard_bytes))
+            assets[urls.entry_api(alias)] = _dump({"format": API_FORMAT, "alias": alias, **data})
+    assets.update(match_index_assets(ordered, site_url, shard_bytes, urls))
     return assets
 
 
-def match_index_assets(entries: Sequence[Any], site_url: str = "", shard_bytes: int = SHARD_BYTES) -> dict[str, str]:
-    """The match index, whole when small, else a manifest plus shards by exception type."""
-    assets = shard_records([index_record(e) for e in build_index(entries).entries], site_url, shard_bytes)
+def match_index_assets(entries: Sequence[Any], site_url: str = "", shard_bytes: int = SHARD_BYTES,
+                       urls: Urls = DEFAULT) -> dict[str, str]:
+    """The match index, whole when small, else a manifest plus shards by exception type.
+
+    Its links are relative to fixdex's root (where the browser's matcher resolves them),
+    so its `site_url` is the site's URL plus the prefix.
+    """
+    records = [index_record(e) for e in build_index(entries).entries]
+    for record in records:
+        record["url"] = urls.from_root(urls.entry_url(record["id"]))
+    root_url = absolute(site_url, urls.root) if site_url and urls.root else site_url
+    assets = shard_records(records, root_url, shard_bytes, urls)
     # the rules alone, for the site search's paste reduction (fixdex-search.js), which needs no index
-    assets[MATCH_RULES] = _dump({"format": INDEX_FORMAT, "rules": rules_record()})
+    assets[urls.match_rules] = _dump({"format": INDEX_FORMAT, "rules": rules_record()})
     return assets
 
 
-def shard_records(records: list[dict[str, Any]], site_url: str = "", shard_bytes: int = SHARD_BYTES) -> dict[str, str]:
+def shard_records(records: list[dict[str, Any]], site_url: str = "", shard_bytes: int = SHARD_BYTES,
+                  urls: Urls = DEFAULT) -> dict[str, str]:
     """Index records as files: one when they fit in `shard_bytes`, else a manifest and shards."""
     # the rules: every constant and pattern the browser's matcher uses, written by Python (fixdex.matcher)
     whole = _dump({"format": INDEX_FORMAT, "site_url": site_url, "rules": rules_record(), "entries": records})
     if len(whole.encode("utf-8")) <= shard_bytes:
-        return {MATCH_INDEX: whole}
+        return {urls.match_index: whole}
     by_exception: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for record in records:
         by_exception[record["exception"].rsplit(".", 1)[-1].lower()].append(record)
@@ -118,11 +130,11 @@ def shard_records(records: list[dict[str, Any]], site_url: str = "", shard_bytes
     for number, (names, group, _size) in enumerate(shards):
         file = f"match/{number}.json"
         text = _dump({"format": INDEX_FORMAT, "entries": group})
-        assets[f"{API_DIR}/{file}"] = text
+        assets[urls.match_shard(file)] = text
         # a shard also answers to the names its entries' other wordings show
         also = {name for record in group for name in record.get("exceptions", [])}
         manifest.append({"file": file, "exceptions": sorted(set(names) | also), "entries": len(group),
                          "bytes": len(text.encode("utf-8"))})
-    assets[MATCH_INDEX] = _dump({"format": INDEX_FORMAT, "site_url": site_url, "rules": rules_record(),
-                                 "shards": manifest})
+    assets[urls.match_index] = _dump({"format": INDEX_FORMAT, "site_url": site_url, "rules": rules_record(),
+                                      "shards": manifest})
     return assets

@@ -19,16 +19,18 @@ they run after Material's bundle, in order) last. Both sit inside Material's
 content container, whose scripts Material runs again after an instant
 navigation. URLs are relative to the page, except on the 404 page, which a
 static host serves at any address: there they start at the site's root path
-(from `site_url`).
+(from `site_url`). The files live in fixdex's asset folder (fixdex.urls:
+assets/fixdex/, or PREFIX/assets/fixdex/ under a prefix).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from fixdex.links import site_path
+from fixdex.urls import DEFAULT, Urls, site_path
 
-ASSET_DIR = "assets/fixdex"
+ASSET_DIR = DEFAULT.asset_dir
 
 # marker attribute -> files under ASSET_DIR that a page carrying it loads
 PAGE_ASSETS: dict[str, tuple[str, ...]] = {
@@ -36,19 +38,20 @@ PAGE_ASSETS: dict[str, tuple[str, ...]] = {
     "data-fixdex-entries": ("fixdex-browse.css",),  # entry lists (browse pages, home)
     "data-fixdex-filter": ("fixdex-browse.css", "fixdex-browse.js"),  # the browse filter
 }
-PAGE_ONLY = frozenset(f"{ASSET_DIR}/{name}" for names in PAGE_ASSETS.values() for name in names)
+PAGE_ONLY_NAMES = frozenset(name for names in PAGE_ASSETS.values() for name in names)
+PAGE_ONLY = frozenset(DEFAULT.asset(name) for name in PAGE_ONLY_NAMES)
 
 
 def _marked(html: str, marker: str) -> bool:
     return re.search(rf"<[a-z][^>]*\s{re.escape(marker)}[\s>=/]", html) is not None
 
 
-def page_assets(html: str) -> list[str]:
+def page_assets(html: str, urls: Urls = DEFAULT) -> list[str]:
     """Site paths of the page-only assets this HTML asks for, in load order, each once."""
     wanted: list[str] = []
     for marker, names in PAGE_ASSETS.items():
         if _marked(html, marker):
-            wanted += [f"{ASSET_DIR}/{name}" for name in names if f"{ASSET_DIR}/{name}" not in wanted]
+            wanted += [urls.asset(name) for name in names if urls.asset(name) not in wanted]
     return wanted
 
 
@@ -59,14 +62,19 @@ def asset_url(path: str, page_url: str, *, site_url: str = "", error_page: bool 
     return "../" * page_url.count("/") + path
 
 
-def link_page_assets(html: str, page_url: str, *, site_url: str = "", error_page: bool = False) -> str:
-    """The page's HTML with the stylesheets and scripts its markers ask for."""
-    paths = page_assets(html)
+def link_page_assets(html: str, page_url: str, *, site_url: str = "", error_page: bool = False,
+                     urls: Urls = DEFAULT, always: Sequence[str] = ()) -> str:
+    """The page's HTML with the stylesheets and scripts its markers ask for.
+
+    `always`: site paths this page loads whatever it holds (under a prefix, fixdex's own
+    pages load fixdex.css this way instead of every page of the team's site).
+    """
+    paths = [*always, *(path for path in page_assets(html, urls) if path not in always)]
     if not paths:
         return html
-    urls = {path: asset_url(path, page_url, site_url=site_url, error_page=error_page) for path in paths}
-    links = "".join(f'<link rel="stylesheet" href="{urls[p]}">' for p in paths if p.endswith(".css"))
-    scripts = "".join(f'<script defer src="{urls[p]}"></script>' for p in paths if p.endswith(".js"))
+    href = {path: asset_url(path, page_url, site_url=site_url, error_page=error_page) for path in paths}
+    links = "".join(f'<link rel="stylesheet" href="{href[p]}">' for p in paths if p.endswith(".css"))
+    scripts = "".join(f'<script defer src="{href[p]}"></script>' for p in paths if p.endswith(".js"))
     if "</head>" in html and "</body>" in html:  # a whole document (a theme template's output)
         html = html.replace("</head>", f"{links}</head>", 1)
         head, _, tail = html.rpartition("</body>")

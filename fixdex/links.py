@@ -6,7 +6,9 @@ redirect to the canonical page, keeping any #anchor. They are plain site
 files, so static hosts and `fixdex export` carry them too. Hosts that read a
 redirect map answer the same addresses with a real 301: `_redirects` (Netlify,
 Cloudflare Pages) and `nginx-redirects.conf` (an nginx `map`), both at the site
-root; docs/deploy.md says which host does what.
+root; docs/deploy.md says which host does what. Under a prefix (fixdex.urls)
+every address here, and both maps, move under it: a team merges the maps into
+its host's own.
 
 published-urls.txt, next to mkdocs.yml, lists every address fixdex has
 published. A build that would drop one fails; `fixdex urls --update` adds new
@@ -22,14 +24,15 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from fixdex.api import API_DIR, permalink
+from fixdex.api import API_FORMAT, api_assets
 from fixdex.feedback import host_name, issue_form_url
-from fixdex.render import BROWSE_DIR, ENTRY_DIR, entry_url
+from fixdex.render import Page
+from fixdex.urls import DEFAULT, Urls, relative
+from fixdex.urls import site_path as site_path  # where it always was, for callers
 
 PUBLISHED_URLS_FILE = "published-urls.txt"
-SITE_INFO = f"{API_DIR}/site.json"
+SITE_INFO = DEFAULT.site_info
 # The "Request this entry" form (.github/ISSUE_TEMPLATE/request.yml): field id -> label.
 REQUEST_FORM = "request.yml"
 REQUEST_FIELDS = (("entry", "Entry id"), ("error", "Error message"))
@@ -60,42 +63,35 @@ def redirect_page(target: str, title: str, canonical: str) -> str:
     )
 
 
-def redirect_sources(entry: Any) -> list[str]:
+def redirect_sources(entry: Any, urls: Urls = DEFAULT) -> list[str]:
     """Directory URLs that redirect to this entry: its permalink, and both addresses of each alias."""
-    sources = [permalink(entry.id)]
+    sources = [urls.permalink(entry.id)]
     for alias in entry.aliases:
-        sources += [permalink(alias), f"{ENTRY_DIR}/{alias}/"]
+        sources += urls.alias_urls(alias)
     return sources
 
 
-def redirect_assets(entries: Sequence[Any], site_url: str = "") -> dict[str, str]:
+def redirect_assets(entries: Sequence[Any], site_url: str = "", urls: Urls = DEFAULT) -> dict[str, str]:
     """Site path -> HTML stub for every redirect of every entry."""
     assets: dict[str, str] = {}
     for entry in entries:
-        target_path = entry_url(entry.id)
+        target_path = urls.entry_url(entry.id)
         canonical = site_url.rstrip("/") + "/" + target_path if site_url else "/" + target_path
-        for source in redirect_sources(entry):
-            relative = os.path.relpath(target_path, source).replace(os.sep, "/") + "/"
-            assets[f"{source}index.html"] = redirect_page(relative, entry.title, canonical)
+        for source in redirect_sources(entry, urls):
+            assets[f"{source}index.html"] = redirect_page(relative(target_path, source), entry.title, canonical)
     return assets
 
 
-def site_path(site_url: str) -> str:
-    """The path the site is served under, as MkDocs reads it from site_url: '/' or '/kb/'."""
-    path = urlsplit(site_url).path if site_url else "/"
-    return path if path.endswith("/") else path + "/"
-
-
-def redirect_rules(entries: Sequence[Any]) -> list[tuple[str, str]]:
+def redirect_rules(entries: Sequence[Any], urls: Urls = DEFAULT) -> list[tuple[str, str]]:
     """(source, target) site-relative directory URLs of every alias redirect, sorted by source."""
     rules = []
     for entry in entries:
         for alias in entry.aliases:
-            rules += [(permalink(alias), entry_url(entry.id)), (f"{ENTRY_DIR}/{alias}/", entry_url(entry.id))]
+            rules += [(source, urls.entry_url(entry.id)) for source in urls.alias_urls(alias)]
     return sorted(rules)
 
 
-def netlify_redirects(entries: Sequence[Any], site_url: str = "") -> str:
+def netlify_redirects(entries: Sequence[Any], site_url: str = "", urls: Urls = DEFAULT) -> str:
     """A `_redirects` file: alias addresses first (static rules), then /e/:id/ for every permalink.
 
     Cloudflare Pages applies a rule even where a file exists, so its answer is a
@@ -104,13 +100,14 @@ def netlify_redirects(entries: Sequence[Any], site_url: str = "") -> str:
     """
     base = site_path(site_url)
     lines = ["# Real redirects for hosts that read this file (Netlify, Cloudflare Pages). Written by fixdex.\n"]
-    for source, target in redirect_rules(entries):
+    short, entry = base + urls.permalink(":id"), base + urls.entry_url(":id")
+    for source, target in redirect_rules(entries, urls):
         lines += [f"{base}{source} {base}{target} 301\n", f"{base}{source.rstrip('/')} {base}{target} 301\n"]
-    lines += [f"{base}e/:id/ {base}{ENTRY_DIR}/:id/ 301\n", f"{base}e/:id {base}{ENTRY_DIR}/:id/ 301\n"]
+    lines += [f"{short} {entry} 301\n", f"{short.rstrip('/')} {entry} 301\n"]
     return "".join(lines)
 
 
-def nginx_redirects(entries: Sequence[Any], site_url: str = "") -> str:
+def nginx_redirects(entries: Sequence[Any], site_url: str = "", urls: Urls = DEFAULT) -> str:
     """An nginx `map` from the request path to its redirect target ('' for none)."""
     base = site_path(site_url)
     lines = [
@@ -119,11 +116,12 @@ def nginx_redirects(entries: Sequence[Any], site_url: str = "") -> str:
         "map $uri $fixdex_redirect {\n",
         '    default "";\n',
     ]
-    for source, target in redirect_rules(entries):
+    for source, target in redirect_rules(entries, urls):
         for path in (f"{base}{source}", f"{base}{source.rstrip('/')}"):
             lines.append(f'    "{path}" "{base}{target}";\n')
     # exact paths win over regular expressions in a map, so aliases go first whatever the order
-    lines.append(f'    "~^{base}e/(?<fixdex_id>{_ID_REGEX})/?$" "{base}{ENTRY_DIR}/$fixdex_id/";\n')
+    short = urls.at("e/")
+    lines.append(f'    "~^{base}{short}(?<fixdex_id>{_ID_REGEX})/?$" "{base}{urls.entry_url("$fixdex_id")}";\n')
     lines.append("}\n")
     return "".join(lines)
 
@@ -146,9 +144,12 @@ def site_urls(page_paths: Iterable[str], asset_paths: Iterable[str]) -> set[str]
 
 def published_candidates(site: Any) -> list[str]:
     """The URLs of a site that must live forever: entry pages, redirects, the API, the paste page."""
-    urls = site_urls([p.path for p in site.pages if p.kind in ("entry", "paste")],
-                     [a for a in site.assets if a.startswith(("e/", f"{ENTRY_DIR}/", "api/e/", "api/entries.json"))])
-    return sorted(urls)
+    entry_api = site.urls.entry_api("")
+    lasting = [a for a in site.assets
+               if a.endswith("/index.html")  # redirect stubs: short links and aliases
+               or (a.startswith(entry_api.removesuffix(".json")) and a.endswith(".json"))
+               or a == site.urls.entries_json]
+    return sorted(site_urls([p.path for p in site.pages if p.kind in ("entry", "paste")], lasting))
 
 
 def read_published(path: Path) -> list[tuple[int, str]]:
@@ -230,17 +231,19 @@ def request_form(repo_url: str) -> dict[str, Any] | None:
 
 def site_info(site_url: str, site_name: str, repo_url: str) -> str:
     """api/site.json: what the site's scripts (and other tools) need to know about the site itself."""
-    from fixdex.api import API_FORMAT
-
     data = {"format": API_FORMAT, "site_name": site_name, "site_url": site_url, "request": request_form(repo_url)}
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
-def not_found_html(env: Any, site_url: str) -> str:
-    """The body of 404.html; absolute links, because a host serves it at any missing address."""
+def not_found_html(env: Any, site_url: str, urls: Urls = DEFAULT) -> str:
+    """The body of 404.html; absolute links, because a host serves it at any missing address.
+
+    `entry_dirs` tells fixdex-paste.js where, below fixdex's root, a missing address names an entry.
+    """
     base = site_path(site_url)
     return str(env.get_template("not-found.html.j2").render(
-        home_url=base, browse_url=f"{base}{BROWSE_DIR}/", paste_url=f"{base}paste/"))
+        home_url=base, browse_url=base + urls.browse_url, paste_url=base + urls.paste_url,
+        entry_dirs=" ".join(directory or "." for directory in urls.missing_entry_dirs)))
 
 
 def add_addresses(site: Any, root: Path, env: Any, site_url: str, *, check_published: bool = True,
@@ -249,17 +252,15 @@ def add_addresses(site: Any, root: Path, env: Any, site_url: str, *, check_publi
 
     `check_published=False` is for `fixdex urls --update`, which reads the list instead of enforcing it.
     """
-    from fixdex.api import api_assets
-    from fixdex.render import Page
-
+    urls = site.urls
     entries = [item.entry for item in site.entries]
     paste = env.get_template("paste.md.j2").render(total=len(entries),
                                                    request_host=host_name(repo_url) if repo_url else "")
-    site.pages.append(Page("paste.md", paste, "paste", in_nav=True))
-    site.not_found_html = not_found_html(env, site_url)
-    site.assets.update(api_assets(entries, site_url))
-    site.assets[SITE_INFO] = site_info(site_url, site_name, repo_url)
-    site.assets.update(redirect_assets(entries, site_url))
-    site.assets[NETLIFY_REDIRECTS] = netlify_redirects(entries, site_url)
-    site.assets[NGINX_REDIRECTS] = nginx_redirects(entries, site_url)
+    site.pages.append(Page(urls.paste_page, paste, "paste", in_nav=True))
+    site.not_found_html = not_found_html(env, site_url, urls)
+    site.assets.update(api_assets(entries, site_url, urls=urls, layers=site.layer_names or None))
+    site.assets[urls.site_info] = site_info(site_url, site_name, repo_url)
+    site.assets.update(redirect_assets(entries, site_url, urls))
+    site.assets[urls.netlify_redirects] = netlify_redirects(entries, site_url, urls)
+    site.assets[urls.nginx_redirects] = nginx_redirects(entries, site_url, urls)
     return missing_published(site, root / PUBLISHED_URLS_FILE) if check_published else []

@@ -505,8 +505,12 @@ def _found_files(paths: Iterable[Path], root: Path | None) -> tuple[dict[Path, P
     return files, problems
 
 
-def load_entries(paths: Iterable[Path], *, root: Path | None = None) -> LoadResult:
-    """Load and validate entry files, then check them against each other."""
+def load_entries(paths: Iterable[Path], *, root: Path | None = None, known_ids: Iterable[str] = ()) -> LoadResult:
+    """Load and validate entry files, then check them against each other.
+
+    `known_ids` are ids that exist elsewhere (the other layers of a layered site,
+    fixdex.layers): `related:` may name them.
+    """
     paths = list(paths)
     loaded: list[LoadedEntry] = []
     files, problems = _found_files(paths, root)
@@ -533,7 +537,7 @@ def load_entries(paths: Iterable[Path], *, root: Path | None = None) -> LoadResu
     neighbours = {
         p.stem for folder in {f.parent for f in files} for p in folder.iterdir() if p.suffix in ENTRY_SUFFIXES
     }
-    problems += check_collection(loaded, neighbours)
+    problems += check_collection(loaded, neighbours | set(known_ids))
     return LoadResult(loaded, sorted(set(problems)))
 
 

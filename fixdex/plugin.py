@@ -8,7 +8,6 @@ grows with the number of entries.
 
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -17,17 +16,26 @@ from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from fixdex import search, site_swap
 from fixdex.assets import link_page_assets
 from fixdex.config import FixdexConfig
+from fixdex.links import PUBLISHED_URLS_FILE
 from fixdex.notes import comments_theme_dir, fill_placeholders, notes_folder
+from fixdex.notes.load import entries_folders
+from fixdex.reference_links import STATUS_FILE
+from fixdex.retired import REGISTRY_PATH
 from fixdex.site import Site, SiteError, load_site_for
 
-log = logging.getLogger("mkdocs.plugins.fixdex")
+log = get_plugin_logger(__name__)  # "INFO - fixdex: ...", under mkdocs.plugins like every plugin
+# Material's repository link without its stars-and-forks request (the `repo_stars` option)
+NO_REPO_STARS_THEME = Path(__file__).resolve().parent / "theme_overrides" / "no_repo_stars"
+# Inputs beside mkdocs.yml that change pages, besides entries, notes and templates (watched by `mkdocs serve`)
+DATA_INPUTS = (REGISTRY_PATH, Path("verification"), Path(PUBLISHED_URLS_FILE), STATUS_FILE)
 
 
 class FixdexPlugin(BasePlugin[FixdexConfig]):
@@ -46,14 +54,18 @@ class FixdexPlugin(BasePlugin[FixdexConfig]):
         return Path(config.config_file_path or ".").resolve().parent
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if not self.config.enabled:
+            return config
         try:
             self.site = load_site_for(config, self.config)
         except SiteError as error:
             raise PluginError(f"fixdex: the knowledge base has problems, nothing was built:\n{error}") from None
-        for stylesheet in self.site.stylesheets:
+        prefixed = bool(self.site.urls.prefix)
+        # under a prefix only fixdex's own pages load its files (on_page_content): the team's pages stay as they are
+        for stylesheet in [] if prefixed else self.site.stylesheets:
             if stylesheet not in config.extra_css:
                 config.extra_css.append(stylesheet)
-        for script in self.site.scripts:
+        for script in [] if prefixed else self.site.scripts:
             if script not in config.extra_javascript:
                 config.extra_javascript.append(script)
         try:
@@ -62,10 +74,12 @@ class FixdexPlugin(BasePlugin[FixdexConfig]):
             raise PluginError(f"fixdex: {error}") from None
         if comments is not None and str(comments) not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(comments))
-        self.engine = search.choose_engine(self.config.search)
+        if not self.config.repo_stars and str(NO_REPO_STARS_THEME) not in config.theme.dirs:
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(NO_REPO_STARS_THEME))
+        self.engine = search.choose_engine(self.config.search, prefixed=prefixed)
         self.indexable: dict[str, bool] = {}
         # our search partial (no index fetched before the reader opens the search); a team's custom_dir still wins
-        if str(search.THEME_DIR) not in config.theme.dirs:
+        if (not prefixed or self.engine == "pagefind") and str(search.THEME_DIR) not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(search.THEME_DIR))
         if self.engine == "pagefind":
             script = f"assets/fixdex/{search.SEARCH_SCRIPT}"
@@ -85,20 +99,24 @@ class FixdexPlugin(BasePlugin[FixdexConfig]):
             return
         if self.failed:
             site_swap.abandon(self.staging)
-            log.info("fixdex: the build failed; the previous site in %s is untouched", self.final_site_dir)
+            log.info("the build failed; the previous site in %s is untouched", self.final_site_dir)
         else:
             site_swap.finish(self.staging, self.final_site_dir)
         self.staging = None
 
     @event_priority(100)  # before plugins that look for our pages (redirects, search)
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        if not self.config.enabled:
+            return files
         assert self.site is not None
         docs_dir = Path(config.docs_dir)
         for page in self.site.pages:
             if files.get_file_from_path(page.path) is not None:
-                log.info("fixdex: docs/%s exists and replaces the generated page", page.path)
+                log.info("docs/%s exists and replaces the generated page", page.path)
                 continue
-            inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            # under a prefix the team's nav stays theirs (on_nav adds a section only when asked)
+            in_nav = page.in_nav and not self.site.urls.prefix
+            inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
             file = File.generated(config, page.path, content=page.markdown, inclusion=inclusion)
             if page.source:
                 file.edit_uri = os.path.relpath(page.source, docs_dir).replace(os.sep, "/")
@@ -116,16 +134,36 @@ class FixdexPlugin(BasePlugin[FixdexConfig]):
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         # after Markdown conversion, so no Markdown extension ever reads a note
+        if not self.config.enabled:
+            return html
         assert self.site is not None
         html = fill_placeholders(html, self.site.notes_html)
         # scripts and stylesheets only for the pages that use them (fixdex.assets)
         error_page = page.file.src_uri == "404.md"
-        return link_page_assets(html, page.url, site_url=config.site_url or "", error_page=error_page)
+        urls = self.site.urls
+        always = self.site.stylesheets if urls.prefix and self.site.owns(page.file.src_uri) else ()
+        return link_page_assets(html, page.url, site_url=config.site_url or "", error_page=error_page, urls=urls,
+                                always=always)
 
     def on_post_template(self, output: str, /, *, template_name: str, config: MkDocsConfig) -> str:
-        if template_name == "404.html":  # a theme's 404 page, served at any address
-            return link_page_assets(output, "", site_url=config.site_url or "", error_page=True)
+        if template_name == "404.html" and self.site is not None:  # a theme's 404 page, served at any address
+            return link_page_assets(output, "", site_url=config.site_url or "", error_page=True, urls=self.site.urls)
         return output
+
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        # under a prefix, one section of fixdex's pages at the end of the team's nav, when `nav_section` asks
+        if not self.config.enabled:
+            return nav
+        assert self.site is not None
+        if self.site.urls.prefix and self.config.nav_section:
+            urls = self.site.urls
+            pages = [file.page for path in (urls.home_page, urls.browse_page, urls.paste_page)
+                     if (file := files.get_file_from_path(path)) is not None and file.page is not None]
+            section = Section(self.config.nav_section, pages)  # type: ignore[arg-type]
+            for page in pages:
+                page.parent = section
+            nav.items.append(section)
+        return nav
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self.engine == "pagefind":
@@ -147,9 +185,18 @@ class FixdexPlugin(BasePlugin[FixdexConfig]):
                 raise PluginError(f"fixdex: {error}") from None
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
-        root = self._root(config)
-        notes = notes_folder(root / self.config.entries)
-        for folder in (self.config.entries, self.config.templates, notes):
-            if (root / folder).is_dir():
-                server.watch(str(root / folder))
+        if not self.config.enabled:
+            return server
+        for path in self.inputs(config):
+            if path.exists():  # one created later is seen after a restart of `mkdocs serve`
+                server.watch(str(path))
         return server
+
+    def inputs(self, config: MkDocsConfig) -> list[Path]:
+        """What changes a page, beyond docs/ and mkdocs.yml (which MkDocs watches itself): every entries
+        folder (layers included) and the notes beside it, the templates, and the data files fixdex reads."""
+        root = self._root(config)
+        folders = entries_folders(self.site.entries, root) if self.site else []
+        entries = sorted({(root / self.config.entries).resolve(), *folders})
+        return [*entries, *(notes_folder(folder) for folder in entries), root / self.config.templates,
+                *(root / path for path in DATA_INPUTS)]

@@ -22,11 +22,10 @@ import jinja2
 from fixdex.feedback import host_name, report_outdated_url
 from fixdex.model import DIFFICULTIES, SEVERITIES, Entry
 from fixdex.resources import templates_folder
+from fixdex.urls import DEFAULT, Urls, relative
+from fixdex.urls import entry_url as entry_url  # the default site's entry URL, for callers that link to one
 
 DEFAULT_TEMPLATES = templates_folder()
-
-ENTRY_DIR = "errors"
-BROWSE_DIR = "browse"
 
 
 @dataclass(frozen=True)
@@ -48,11 +47,7 @@ class RenderOptions:
     template_dirs: Sequence[Path] = ()  # a team's overrides, searched before the defaults
     site_name: str = "fixdex"
     repo_url: str = ""
-
-
-def entry_url(entry_id: str) -> str:
-    """Site-relative URL of an entry page; its address for life."""
-    return f"{ENTRY_DIR}/{entry_id}/"
+    urls: Urls = DEFAULT  # where pages go (fixdex.urls): the whole site, or under a prefix
 
 
 def slugify(text: str) -> str:
@@ -130,7 +125,7 @@ def json_ld(entry: Entry, options: RenderOptions) -> str:
     if entry.environment.packages:
         data["dependencies"] = ", ".join(f"{p.name} {p.versions}" for p in entry.environment.packages)
     if options.site_url:
-        url = options.site_url.rstrip("/") + "/" + entry_url(entry.id)
+        url = options.site_url.rstrip("/") + "/" + options.urls.entry_url(entry.id)
         data["url"] = url
         data["mainEntityOfPage"] = url
     text = json.dumps(data, ensure_ascii=False, indent=None)
@@ -149,23 +144,10 @@ class EntryLink:
     updated: dt.date
 
 
-def _link(entry: Entry, from_path: str) -> EntryLink:
-    rel = _rel(f"{ENTRY_DIR}/{entry.id}.md", from_path)
+def _link(entry: Entry, from_path: str, urls: Urls) -> EntryLink:
+    rel = relative(urls.entry_page(entry.id), from_path)
     return EntryLink(entry.id, entry.title, rel, entry.severity, entry.category, entry.updated)
 
-
-def _rel(target: str, from_path: str) -> str:
-    """`os.path.relpath(target, dirname(from_path))` for the site's own clean relative paths.
-
-    Written out because relpath resolves against the working directory on every
-    call, which a build of 10,000 pages makes hundreds of thousands of times.
-    """
-    base = from_path.split("/")[:-1]
-    parts = target.split("/")
-    common = 0
-    while common < len(base) and common < len(parts) - 1 and base[common] == parts[common]:
-        common += 1
-    return "/".join([".."] * (len(base) - common) + parts[common:])
 
 
 @dataclass
@@ -176,10 +158,7 @@ class Group:
     name: str
     slug: str
     entries: list[Entry]
-
-    @property
-    def path(self) -> str:
-        return f"{BROWSE_DIR}/{self.axis}/{self.slug}.md"
+    path: str  # the page, e.g. "browse/tag/pandas.md" (fixdex.urls)
 
 
 AXES: dict[str, Callable[[Entry], Iterable[str]]] = {
@@ -191,7 +170,7 @@ AXES: dict[str, Callable[[Entry], Iterable[str]]] = {
 AXIS_TITLES = {"category": "Category", "package": "Package", "severity": "Severity", "tag": "Tag"}
 
 
-def group_entries(entries: Sequence[Entry]) -> dict[str, list[Group]]:
+def group_entries(entries: Sequence[Entry], urls: Urls = DEFAULT) -> dict[str, list[Group]]:
     groups: dict[str, list[Group]] = {}
     for axis, keys in AXES.items():
         buckets: dict[str, list[Entry]] = defaultdict(list)
@@ -200,7 +179,8 @@ def group_entries(entries: Sequence[Entry]) -> dict[str, list[Group]]:
                 buckets[key].append(entry)
         order = (lambda k: SEVERITIES.index(k)) if axis == "severity" else (lambda k: k.lower())
         groups[axis] = [
-            Group(axis, name, slugify(name), sorted(members, key=lambda e: e.title.lower()))
+            Group(axis, name, slugify(name), sorted(members, key=lambda e: e.title.lower()),
+                  urls.group_page(axis, slugify(name)))
             for name, members in sorted(buckets.items(), key=lambda kv: order(kv[0]))
         ]
     return groups
@@ -225,7 +205,7 @@ def render_pages(
     pages: list[Page] = []
     entry_template = env.get_template("entry.md.j2")
     for entry in sorted(entries, key=lambda e: e.id):
-        path = f"{ENTRY_DIR}/{entry.id}.md"
+        path = options.urls.entry_page(entry.id)
         context = entry_context(entry, path, by_id, options)
         context.update((extras or {}).get(entry.id, {}))
         context["trust"] = trust_line(entry, context["record"], options.today)
@@ -244,11 +224,12 @@ def _render(template: jinja2.Template, context: dict[str, Any], what: str) -> st
 
 def entry_context(entry: Entry, path: str, by_id: Mapping[str, Entry], options: RenderOptions) -> dict[str, Any]:
     env = entry.environment
+    urls = options.urls
     age = months_between(env.verified.date, options.today)
     stale = (options.today - env.verified.date).days > options.stale_after_days
     groups = {
-        "category": (entry.category, _rel(f"{BROWSE_DIR}/category/{slugify(entry.category)}.md", path)),
-        "severity": (entry.severity, _rel(f"{BROWSE_DIR}/severity/{entry.severity}.md", path)),
+        "category": (entry.category, relative(urls.group_page("category", slugify(entry.category)), path)),
+        "severity": (entry.severity, relative(urls.group_page("severity", entry.severity), path)),
     }
     return {
         "entry": entry,
@@ -259,24 +240,25 @@ def entry_context(entry: Entry, path: str, by_id: Mapping[str, Entry], options: 
         "report_outdated_url": report_outdated_url(
             options.repo_url,
             entry.id,
-            options.site_url.rstrip("/") + "/" + entry_url(entry.id) if options.site_url else "",
+            options.site_url.rstrip("/") + "/" + urls.entry_url(entry.id) if options.site_url else "",
         ),
         "json_ld": json_ld(entry, options),
         "severity_label": entry.severity.capitalize(),
         "difficulty_label": entry.difficulty.capitalize(),
         "fix_time": f"{entry.fix_time.min}–{entry.fix_time.max} min",
         "groups": groups,
-        "tags": [(tag, _rel(f"{BROWSE_DIR}/tag/{slugify(tag)}.md", path)) for tag in entry.tags],
-        "packages": [(p, _rel(f"{BROWSE_DIR}/package/{slugify(p.name.lower())}.md", path)) for p in env.packages],
+        "tags": [(tag, relative(urls.group_page("tag", slugify(tag)), path)) for tag in entry.tags],
+        "packages": [(p, relative(urls.group_page("package", slugify(p.name.lower())), path)) for p in env.packages],
         "verified_age_months": age,
         "verified_age_text": _age_text(age),
         "stale": stale,
-        "related": [_link(by_id[r], path) for r in entry.related if r in by_id],
+        "related": [_link(by_id[r], path, urls) for r in entry.related if r in by_id],
         "notes": [],
         "notes_empty_text": "No community notes yet.",
         "add_note_url": "",
         "record": None,
         "retired": [],
+        "layer": None,  # which catalogue layer the entry comes from, when the site has more than one
     }
 
 
@@ -354,14 +336,14 @@ def latest_date(entry: Entry) -> tuple[dt.date, str]:
     return (verified, "verified") if verified >= entry.updated else (entry.updated, "updated")
 
 
-def entry_item(entry: Entry, from_path: str) -> EntryItem:
+def entry_item(entry: Entry, from_path: str, urls: Urls = DEFAULT) -> EntryItem:
     date, label = latest_date(entry)
     packages = tuple(sorted({p.name for p in entry.environment.packages}, key=str.lower))
     words = re.sub(r'["{}<>&]', " ", " ".join([entry.exception, entry.id, *entry.tags]))
     return EntryItem(
         entry.id,
         entry.title,
-        _rel(f"{ENTRY_DIR}/{entry.id}.md", from_path),
+        relative(urls.entry_page(entry.id), from_path),
         entry.fix_title,
         entry.severity,
         entry.category,
@@ -380,10 +362,11 @@ def by_title(entries: Iterable[Entry]) -> list[Entry]:
     return sorted(entries, key=lambda e: (e.title.lower(), e.id))
 
 
-def coverage_sentence(entries: Sequence[Entry], groups: Mapping[str, list[Group]], browse_url: str) -> str:
+def coverage_sentence(entries: Sequence[Entry], groups: Mapping[str, list[Group]], browse_url: str,
+                      home_page: str = DEFAULT.home_page) -> str:
     """One Markdown sentence saying what the site covers, from the data: counts that link, the main packages."""
     packages = sorted(groups["package"], key=lambda g: (-len(g.entries), g.name))
-    top = [f"[{g.name}]({_rel(g.path, 'index.md')})" for g in packages[:5]]
+    top = [f"[{g.name}]({relative(g.path, home_page)})" for g in packages[:5]]
     stdlib = sum(1 for e in entries if not e.environment.packages)
     count = len(entries)
     sentence = f"[{count} known {'error' if count == 1 else 'errors'}]({browse_url}#entries)"
@@ -400,7 +383,8 @@ def coverage_sentence(entries: Sequence[Entry], groups: Mapping[str, list[Group]
 
 def render_browse(entries: Sequence[Entry], options: RenderOptions, env: jinja2.Environment) -> list[Page]:
     """The browse index, one page per category, package, severity and tag, and the home page."""
-    groups = group_entries(entries)
+    urls = options.urls
+    groups = group_entries(entries, urls)
     pages: list[Page] = []
     group_template = env.get_template("browse/group.md.j2")
     for axis, axis_groups in groups.items():
@@ -408,16 +392,16 @@ def render_browse(entries: Sequence[Entry], options: RenderOptions, env: jinja2.
             context = {
                 "group": group,
                 "axis_title": AXIS_TITLES[axis],
-                "items": [entry_item(e, group.path) for e in group.entries],
+                "items": [entry_item(e, group.path, urls) for e in group.entries],
                 "filter": len(group.entries) >= FILTER_FROM,
-                "browse_url": _rel(f"{BROWSE_DIR}/index.md", group.path),
+                "browse_url": relative(urls.browse_page, group.path),
             }
             pages.append(Page(group.path, _render(group_template, context, group.path), "browse"))
 
-    index_path = f"{BROWSE_DIR}/index.md"
+    index_path = urls.browse_page
 
     def links(axis_groups: Iterable[Group]) -> list[GroupLink]:
-        return [GroupLink(g.name, _rel(g.path, index_path), len(g.entries)) for g in axis_groups]
+        return [GroupLink(g.name, relative(g.path, index_path), len(g.entries)) for g in axis_groups]
 
     listed = by_title(entries) if len(entries) <= BROWSE_ALL_UP_TO else by_latest(entries)[:BROWSE_ALL_UP_TO]
     context = {
@@ -428,26 +412,27 @@ def render_browse(entries: Sequence[Entry], options: RenderOptions, env: jinja2.
         "severities": links(groups["severity"]),
         "tags_shared": links(g for g in groups["tag"] if len(g.entries) > 1),
         "tags_single": links(g for g in groups["tag"] if len(g.entries) == 1),
-        "items": [entry_item(e, index_path) for e in listed],
+        "items": [entry_item(e, index_path, urls) for e in listed],
         "all_listed": len(listed) == len(entries),
     }
     pages.append(
         Page(index_path, _render(env.get_template("browse/index.md.j2"), context, index_path), "browse", in_nav=True)
     )
 
-    browse_url = _rel(index_path, "index.md")
+    home = urls.home_page
+    browse_url = relative(index_path, home)
     severity_counts = Counter(e.severity for e in entries)
     context = {
         "total": len(entries),
-        "coverage": coverage_sentence(entries, groups, browse_url),
+        "coverage": coverage_sentence(entries, groups, browse_url, home),
         "counts": {axis: len(g) for axis, g in groups.items()},
         "severity_counts": [
-            (s, severity_counts.get(s, 0), _rel(f"{BROWSE_DIR}/severity/{s}.md", "index.md")) for s in SEVERITIES
+            (s, severity_counts.get(s, 0), relative(urls.group_page("severity", s), home)) for s in SEVERITIES
         ],
-        "latest": [entry_item(e, "index.md") for e in by_latest(entries)[:LATEST_COUNT]],
+        "latest": [entry_item(e, home, urls) for e in by_latest(entries)[:LATEST_COUNT]],
         "browse_url": browse_url,
         "site_name": options.site_name,
         "difficulties": DIFFICULTIES,
     }
-    pages.append(Page("index.md", _render(env.get_template("home.md.j2"), context, "index.md"), "home", in_nav=True))
+    pages.append(Page(home, _render(env.get_template("home.md.j2"), context, home), "home", in_nav=True))
     return pages

@@ -10,6 +10,10 @@
   links to `PUBLIC_SITE_URL`. `fixdex.matcher.default_index` falls back to it when
   there is no local knowledge base, so `pip install fixdex` links errors to the
   public site from any folder, offline.
+- The published catalogue's entries, for a team site that layers its own entries
+  over them (`sources: [{catalogue: public}, {path: kb}]`, fixdex.layers). A
+  wheel carries `entries/` as `fixdex/catalogue/`; a checkout reads `entries/`.
+  Only this repository's entries/ ever ship: nothing of a team's is packaged.
 """
 
 from __future__ import annotations
@@ -32,7 +36,25 @@ def _package_path(*parts: str) -> Path | None:
 
 def templates_folder() -> Path:
     """The built-in templates: the package's copy when installed, else the checkout's templates/."""
-    return _package_path("templates") or Path(__file__).resolve().parent.parent / "templates"
+    return _package_path("templates") or _checkout() / "templates"
+
+
+def catalogue_entries_folder() -> Path | None:
+    """The published catalogue's entries: the package's copy when installed, else the checkout's entries/."""
+    packaged = _package_path("catalogue")
+    if packaged is not None:
+        return packaged
+    checkout = _checkout() / "entries"
+    return checkout if checkout.is_dir() else None
+
+
+def catalogue_root() -> Path:
+    """The folder the published catalogue's verification records and notes are read from (a checkout's root)."""
+    return _package_path("catalogue") or _checkout()
+
+
+def _checkout() -> Path:
+    return Path(__file__).resolve().parent.parent
 
 
 def catalogue_index_file() -> Path | None:

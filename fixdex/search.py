@@ -31,9 +31,15 @@ _ARTICLE = re.compile(r'<article class="md-content__inner md-typeset"')
 _HEADERLINK = '<a class="headerlink"'
 
 
-def choose_engine(option: str) -> str:
-    """The engine behind `search: OPTION`; "auto" is Pagefind at every size (docs/scale.md says why)."""
-    return "pagefind" if option == "auto" else option
+def choose_engine(option: str, *, prefixed: bool = False) -> str:
+    """The engine behind `search: OPTION`; "auto" is Pagefind at every size (docs/scale.md says why).
+
+    Under a prefix fixdex is a guest in a team's site, whose search belongs to the
+    team: "auto" leaves Material's search (and its theme partial) alone there.
+    """
+    if option == "auto":
+        return "material" if prefixed else "pagefind"
+    return option
 
 
 def mark_indexable(html: str) -> str:

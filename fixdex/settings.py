@@ -60,6 +60,11 @@ _MkDocsLoader.add_constructor("!ENV", _environment_value)
 _MkDocsLoader.add_multi_constructor("", _unknown_tag)
 
 
+def read_mkdocs_config(config_file: Path) -> Any:
+    """mkdocs.yml as plain data, `!ENV` resolved, without MkDocs (raises OSError or yaml.YAMLError)."""
+    return yaml.load(config_file.read_text(encoding="utf-8"), Loader=_MkDocsLoader)
+
+
 def _from_mkdocs(start: Path) -> str | None:
     for folder in (start, *start.parents):
         candidate = folder / "mkdocs.yml"

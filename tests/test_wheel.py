@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from fixdex.render import entry_url
 from fixdex.resources import PUBLIC_SITE_URL
+from fixdex.urls import entry_url
 
 ROOT = Path(__file__).resolve().parent.parent
 NAN_ERROR = "cannot import name 'NaN' from 'numpy' (/usr/lib/python3/dist-packages/numpy/__init__.py)"
@@ -77,6 +77,17 @@ def test_mkdocs_is_not_installed(wheel: Wheel) -> None:
     assert "fixdex/data/match-index.json" in wheel.run("python", "-m", "zipfile", "-l", str(wheel.wheel)).stdout
     result = wheel.run("fixdex", "export", "out")
     assert result.returncode == 2 and "pip install 'fixdex[site]'" in result.stderr
+
+
+def test_the_wheel_ships_the_public_catalogue_and_nothing_else(wheel: Wheel) -> None:
+    # what a team site layers under its own entries (`sources: [{catalogue: public}, ...]`, fixdex.layers)
+    listing = wheel.run("python", "-m", "zipfile", "-l", str(wheel.wheel)).stdout
+    shipped = {line.split()[0].removeprefix("fixdex/catalogue/") for line in listing.splitlines()
+               if line.startswith("fixdex/catalogue/")}
+    published = {path.relative_to(ROOT / "entries").as_posix() for path in (ROOT / "entries").rglob("*.y*ml")}
+    assert shipped == published
+    found = wheel.run("python", "-c", "from fixdex.resources import catalogue_entries_folder as f; print(f())")
+    assert found.stdout.strip().endswith("site-packages/fixdex/catalogue"), found.stdout + found.stderr
 
 
 def test_python_m_fixdex_run_links_to_the_public_site(wheel: Wheel) -> None:

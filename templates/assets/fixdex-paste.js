@@ -189,14 +189,22 @@
     });
   }
 
-  var MISSING_ENTRY = /^(?:e|errors)\/([^\/]+)\/?$/;
+  var LAST_SEGMENT = /^([^\/]+)\/?$/;
   var ENTRY_ID = /^[a-z0-9][a-z0-9-]{0,80}$/;
 
-  /* The entry id in a missing /e/ID/ or /errors/ID/ address, or "". The address is the visitor's input. */
-  function missingEntryId(pathname) {
+  /* The entry id in a missing entry address, or "". `dirs` are the folders below fixdex's root that hold
+   * entry addresses (data-fixdex-entry-dirs: "e/ errors/", or "e/ ." under a prefix, where entries sit at
+   * the root: fixdex/urls.py). The address is the visitor's input. */
+  function missingEntryId(pathname, dirs) {
     var root = siteRoot.pathname;
     if (pathname.slice(0, root.length) !== root) return "";
-    var found = MISSING_ENTRY.exec(pathname.slice(root.length));
+    var rest = pathname.slice(root.length);
+    var found = null;
+    (dirs || "e/ errors/").split(" ").forEach(function (dir) {
+      if (found || !dir) return;
+      var start = dir === "." ? "" : dir;
+      if (rest.slice(0, start.length) === start) found = LAST_SEGMENT.exec(rest.slice(start.length));
+    });
     if (!found) return "";
     var id;
     try { id = decodeURIComponent(found[1]); } catch (error) { return ""; }
@@ -211,7 +219,7 @@
       page.querySelector(".fx-open-search").addEventListener("click", openSearch);
       page.querySelector(".fx-open-search-line").hidden = false;
     }
-    var id = missingEntryId(location.pathname);
+    var id = missingEntryId(location.pathname, page.getAttribute("data-fixdex-entry-dirs"));
     if (!id) return;
     page.querySelector(".fx-not-found-id").textContent = id;
     page.querySelector(".fx-not-found-entry").hidden = false;
