@@ -182,13 +182,18 @@ def test_a_nav_section_only_when_asked(tmp_path: Path) -> None:
     assert '<a href="./" class="md-nav__link md-nav__link--active">' in browse
 
 
+def test_the_docs_show_this_fixture_as_their_example() -> None:
+    page = (ROOT / "docs" / "contributing" / "add-to-your-docs.md").read_text(encoding="utf-8")
+    assert "```yaml\n" + (FIXTURE / "mkdocs.yml").read_text(encoding="utf-8") + "```" in page
+
+
 def test_check_reports_the_override_with_both_locations() -> None:
     result = subprocess.run([sys.executable, "-m", "fixdex", "check"], cwd=FIXTURE, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     public = catalogue_entries_folder()
     assert public is not None
     note = (f"kb/{OVERRIDDEN}.yaml:2:5: note: id '{OVERRIDDEN}' overrides the entry in layer 'public' at "
-            f"{public.parent / 'entries' if public.name == 'entries' else public}/{OVERRIDDEN}.yaml:2:5")
+            f"{public}/{OVERRIDDEN}.yaml:2:5; the site shows this one")
     assert note in result.stdout, result.stdout
     assert f"entries from 2 layers (public, kb), 1 override" in result.stdout
 
