@@ -104,3 +104,69 @@ def test_init_ships_the_same_note_form_as_this_repository(tmp_path: Path) -> Non
     fixdex("init", str(tmp_path / "kb"))
     shipped = tmp_path / "kb" / ".github" / "ISSUE_TEMPLATE" / "note.yml"
     assert shipped.read_text() == (ROOT / ".github" / "ISSUE_TEMPLATE" / "note.yml").read_text()
+
+
+HOSTILE_NOTE = """EXPORTED-NOTE {{ config.site_name }} {% raw %} {: onclick="alert(1)" } *not emphasis*
+
+--8<-- "mkdocs.yml"
+
+```
+code line one
+
+code line three after a blank line
+```
+"""
+
+
+def test_export_writes_approved_notes_as_raw_html_that_markdown_leaves_alone(tmp_path: Path) -> None:
+    """Notes go into an exported page as one line of raw HTML whose text means nothing to Markdown."""
+    import datetime as dt
+    from html.parser import HTMLParser
+
+    import markdown
+    from markdown_it import MarkdownIt
+
+    from fixdex.notes import Note, note_yaml, render_body
+
+    kb = tmp_path / "kb"
+    shutil.copytree(DATA / "kb", kb)
+    shutil.copytree(DATA / "community-notes" / "good", kb / "notes")
+    hostile = Note(entry="json-expecting-value", author="mallory", date=dt.date(2026, 11, 21), status="approved",
+                   body=HOSTILE_NOTE.strip())
+    (kb / "notes" / "json-expecting-value" / "2026-11-21-mallory.yaml").write_text(note_yaml(hostile))
+    docs = kb / "docs"
+    result = fixdex("export", str(docs), "--config", str(kb / "mkdocs.yml"))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    page = (docs / "errors" / "json-expecting-value.md").read_text(encoding="utf-8")
+    assert "data-fixdex-notes" not in page and '<div class="fx-notes"></div>' not in page
+    [line] = [line for line in page.splitlines() if line.startswith('<div class="fx-notes">')]
+    assert line.endswith("</div>") and line.index("2026-11-21-mallory") < line.index("2026-05-10-newer")
+    assert "{" not in line and "--8<--" not in line and "`" not in line and "*" not in line
+    other = (docs / "errors" / "fixture-second-error.md").read_text(encoding="utf-8")
+    assert "data-fixdex-notes" not in other and '<div class="fx-notes fx-notes-empty"' in other  # the empty state
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.text: list[str] = []
+
+        def handle_data(self, data: str) -> None:
+            self.text.append(data)
+
+    def text_of(html: str) -> str:
+        parser = Text()
+        parser.feed(html)
+        return "".join(parser.text)
+
+    assert "EXPORTED-NOTE {{ config.site_name }}" in text_of(line)  # what a browser shows
+    assert "code line one\n\ncode line three" in text_of(line)
+    assert text_of(render_body(hostile.body)).strip() in text_of(line)
+
+    # Python-Markdown (MkDocs, Zensical) with the extensions that act on text, and CommonMark (markdown-it):
+    # both pass the line through as it is
+    python_markdown = markdown.markdown(page, extensions=["attr_list", "md_in_html", "pymdownx.snippets",
+                                                          "pymdownx.superfences"],
+                                        extension_configs={"pymdownx.snippets": {"base_path": [str(kb)]}})
+    assert line in python_markdown and "site_name: Test KB" not in python_markdown
+    assert line in MarkdownIt("commonmark").render(page)

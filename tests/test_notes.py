@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from markupsafe import Markup
 
 from fixdex.check import check
 from fixdex.notes import (
@@ -22,11 +23,15 @@ from fixdex.notes import (
     add_note_url,
     fill_placeholders,
     import_submission,
+    load_note,
+    markdown_proof,
     parse_issue_body,
     placeholder,
     render_body,
+    render_notes,
     set_status,
 )
+from fixdex.notes.render import NoteCard, note_template
 from fixdex.problems import format_report
 from tests.conftest import DATA, ROOT, copy_kb
 
@@ -118,6 +123,42 @@ def test_placeholder_filled_once_and_inserted_html_not_reread() -> None:
     filled = fill_placeholders(page, {"a-b": tricky, "other": "<p>X</p>"})
     assert filled == (f'<h2>Community notes</h2>\n<div class="fx-notes">\n{tricky}\n</div>\n'
                       '<div class="fx-notes">\n<p>X</p>\n</div>')
+
+
+NEWER = DATA / "community-notes" / "good" / "json-expecting-value" / "2026-05-10-newer.yaml"
+
+
+def test_the_note_card_is_a_template_a_team_overrides_by_name(tmp_path: Path) -> None:
+    loaded, problems = load_note(NEWER, "newer.yaml")
+    assert loaded is not None and not problems
+    body = render_body(loaded.note.body)
+    assert render_notes([loaded]) == (
+        '<article class="fx-note" id="note-2026-05-10-newer">\n<p class="fx-note-meta"><span class="fx-note-author">'
+        '@newer-tip</span> · <time datetime="2026-05-10">2026-05-10</time> · <span class="fx-note-applies">Applies to '
+        f'requests &gt;=2.27,&lt;3 on Windows · Linux</span></p>\n<div class="fx-note-body">{body}</div>\n</article>')
+    partials = tmp_path / "templates" / "partials"
+    partials.mkdir(parents=True)
+    (partials / "note.html.j2").write_text(
+        '<li class="our-note">{{ note.author }} ({{ note.applies_to | join(", ") }}): {{ note.body }}</li>\n')
+    ours = render_notes([loaded], note_template([tmp_path / "templates"]))
+    assert ours == f'<li class="our-note">newer-tip (requests &gt;=2.27,&lt;3 on Windows, Linux): {body}</li>'
+
+
+def test_the_card_escapes_every_field_but_the_sanitised_body(tmp_path: Path) -> None:
+    card = NoteCard(anchor='note-"x', author="<b>bold</b>", date="2026-01-01", applies_to=["a <3 & b"],
+                    body=Markup("<p>kept</p>"))
+    html = note_template().render(note=card)
+    assert '<span class="fx-note-author">@&lt;b&gt;bold&lt;/b&gt;</span>' in html
+    assert 'id="note-&#34;x"' in html and "Applies to a &lt;3 &amp; b" in html
+    assert '<div class="fx-note-body"><p>kept</p></div>' in html
+
+
+def test_markdown_proof_is_one_line_with_nothing_for_markdown() -> None:
+    html = ('<article id="a" title="q&quot;uote">\n<p>{{ x }} `c` *e* [l](u) --8&lt;-- &amp;</p>\n'
+            '<pre><code>1\n\n3</code></pre></article>')
+    proof = markdown_proof(html)
+    assert proof == ('<article id="a" title="q&#34;uote">&#10;<p>&#123;&#123; x &#125;&#125; &#96;c&#96; &#42;e&#42; '
+                     '&#91;l&#93;(u) --8&lt;-- &amp;</p>&#10;<pre><code>1&#10;&#10;3</code></pre></article>')
 
 
 def test_add_note_url_prefills_the_issue_form() -> None:

@@ -110,6 +110,17 @@ def test_giscus_comments_and_pull_request_hint_without_repo_url(tmp_path: Path) 
     assert "fixdex: extra.giscus: missing category_id (copy the values from https://giscus.app)" in failed.stderr
 
 
+def test_a_team_restyles_the_note_card_from_its_templates_folder(tmp_path: Path) -> None:
+    kb = copy_kb(tmp_path)
+    shutil.copytree(DATA / "community-notes" / "good", kb / "notes")
+    (kb / "templates" / "partials").mkdir(parents=True)
+    (kb / "templates" / "partials" / "note.html.j2").write_text(
+        '<aside class="team-note">{{ note.author }} wrote on {{ note.date }}: {{ note.body }}</aside>\n')
+    section = notes_section((build(kb) / ENTRY).read_text(encoding="utf-8"))
+    assert '<aside class="team-note">newer-tip wrote on 2026-05-10: <p>NEWERNOTE APPROVEDMARKER' in section
+    assert "fx-note-meta" not in section and section.count('<aside class="team-note">') == 2
+
+
 def test_bad_note_stops_the_build(tmp_path: Path) -> None:
     kb = copy_kb(tmp_path)
     shutil.copytree(DATA / "community-notes" / "bad" / "no-such-entry", kb / "notes" / "no-such-entry")

@@ -37,6 +37,7 @@ from fixdex.notes.model import (
 from fixdex.notes.moderation import AlreadyDecided, IssueApproval, ModerationError, approve_issue, set_status
 from fixdex.notes.render import (
     add_note_url,
+    export_placeholders,
     fill_placeholders,
     markdown_proof,
     note_extras,
@@ -62,8 +63,8 @@ __all__ = [
     "FIELDS", "MAX_BODY_CHARS", "MAX_BODY_LINES", "MAX_FILE_BYTES", "MAX_ISSUE_BODY_CHARS", "STATUSES",
     "AlreadyDecided", "AppliesTo", "DuplicateSubmission", "IssueApproval", "LoadedNote", "ModerationError", "Note",
     "NotesResult", "SubmissionError", "add_note_url", "approve_issue", "check_notes", "comments_theme_dir",
-    "fill_placeholders", "import_submission", "load_note", "load_notes", "markdown_proof", "normalised_body",
-    "note_extras", "note_files", "note_yaml", "notes_folder", "notes_lock", "parse_issue_body", "placeholder",
-    "render_body", "render_note", "render_notes", "set_status", "slugify", "submission_to_note", "unsafe_character",
-    "write_atomically",
+    "export_placeholders", "fill_placeholders", "import_submission", "load_note", "load_notes", "markdown_proof",
+    "normalised_body", "note_extras", "note_files", "note_yaml", "notes_folder", "notes_lock", "parse_issue_body",
+    "placeholder", "render_body", "render_note", "render_notes", "set_status", "slugify", "submission_to_note",
+    "unsafe_character", "write_atomically"
 ]

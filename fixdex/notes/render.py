@@ -128,16 +128,30 @@ def placeholder(entry_id: str) -> str:
     return f'<div class="fx-notes" data-fixdex-notes="{entry_id}"></div>'
 
 
-def fill_placeholders(page_html: str, rendered: Mapping[str, str], *, separator: str = "\n") -> str:
+def fill_placeholders(page_html: str, rendered: Mapping[str, str]) -> str:
     """Put each entry's rendered notes into its placeholder, in one pass (inserted HTML is never re-read)."""
 
     def swap(match: re.Match[str]) -> str:
         notes = rendered.get(match.group(1))
         if notes is None:
             return match.group(0)
-        return f'<div class="fx-notes">{separator}{notes}{separator}</div>'
+        return f'<div class="fx-notes">\n{notes}\n</div>'
 
     return _PLACEHOLDER.sub(swap, page_html)
+
+
+def export_placeholders(page_markdown: str, rendered: Mapping[str, str]) -> str:
+    """For `fixdex export`: each placeholder becomes its entry's notes as one `markdown_proof` line, or nothing.
+
+    Nothing fills an exported page later, so no placeholder (an empty notes
+    `<div>`) is ever left behind.
+    """
+
+    def swap(match: re.Match[str]) -> str:
+        notes = rendered.get(match.group(1))
+        return f'<div class="fx-notes">{markdown_proof(notes)}</div>' if notes else ""
+
+    return _PLACEHOLDER.sub(swap, page_markdown)
 
 
 class _MarkdownProof(HTMLParser):
@@ -146,8 +160,8 @@ class _MarkdownProof(HTMLParser):
         self.out: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.out.append(f"<{tag}" + "".join(f' {name}="{_inert(value)}"' if value is not None else f" {name}"
-                                            for name, value in attrs) + ">")
+        self.out.append(f"<{tag}" + "".join(f' {name}="{_inert(value).replace(chr(34), "&#34;")}"'
+                                            if value is not None else f" {name}" for name, value in attrs) + ">")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -165,9 +179,16 @@ class _MarkdownProof(HTMLParser):
         self.out.append(f"&#{name};")
 
 
+# Punctuation that starts nothing in Markdown or in a template language when it is not at the
+# start of a line (and a markdown_proof line starts with "<div"). Every other ASCII punctuation
+# character, and every line break, is written as a numeric reference.
+_PLAIN_PUNCTUATION = frozenset(" .,;:!?'\"()-/@=#")
+
+
 def _inert(text: str) -> str:
-    """Every ASCII punctuation character and line break as a numeric reference: nothing left for Markdown."""
-    return "".join(f"&#{ord(c)};" if (c.isascii() and not c.isalnum() and c != " ") else c for c in text)
+    """Text with nothing left for Markdown: `*_[]{}<>`...` and line breaks as numeric references."""
+    return "".join(f"&#{ord(c)};" if c.isascii() and not c.isalnum() and c not in _PLAIN_PUNCTUATION else c
+                   for c in text)
 
 
 def markdown_proof(notes_html: str) -> str:
