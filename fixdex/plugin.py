@@ -82,7 +82,7 @@ class FixdexPlugin(BasePlugin[FixdexConfig]):
         if (not prefixed or self.engine == "pagefind") and str(search.THEME_DIR) not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(search.THEME_DIR))
         if self.engine == "pagefind":
-            script = f"assets/fixdex/{search.SEARCH_SCRIPT}"
+            script = search.SEARCH_SCRIPT_PATH
             if script not in config.extra_javascript:
                 config.extra_javascript.append(script)
         if self.command == "build" and self.config.atomic_build and self.staging is None:

@@ -22,7 +22,7 @@ import jinja2
 from fixdex.feedback import host_name, report_outdated_url
 from fixdex.model import DIFFICULTIES, SEVERITIES, Entry
 from fixdex.resources import templates_folder
-from fixdex.urls import DEFAULT, Urls, relative
+from fixdex.urls import DEFAULT, Urls, absolute, relative
 from fixdex.urls import entry_url as entry_url  # the default site's entry URL, for callers that link to one
 
 DEFAULT_TEMPLATES = templates_folder()
@@ -125,7 +125,7 @@ def json_ld(entry: Entry, options: RenderOptions) -> str:
     if entry.environment.packages:
         data["dependencies"] = ", ".join(f"{p.name} {p.versions}" for p in entry.environment.packages)
     if options.site_url:
-        url = options.site_url.rstrip("/") + "/" + options.urls.entry_url(entry.id)
+        url = absolute(options.site_url, options.urls.entry_url(entry.id))
         data["url"] = url
         data["mainEntityOfPage"] = url
     text = json.dumps(data, ensure_ascii=False, indent=None)
@@ -240,7 +240,7 @@ def entry_context(entry: Entry, path: str, by_id: Mapping[str, Entry], options: 
         "report_outdated_url": report_outdated_url(
             options.repo_url,
             entry.id,
-            options.site_url.rstrip("/") + "/" + urls.entry_url(entry.id) if options.site_url else "",
+            absolute(options.site_url, urls.entry_url(entry.id)) if options.site_url else "",
         ),
         "json_ld": json_ld(entry, options),
         "severity_label": entry.severity.capitalize(),

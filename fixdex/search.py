@@ -22,10 +22,13 @@ import sys
 from pathlib import Path
 
 from fixdex.resources import templates_folder
+from fixdex.urls import DEFAULT
 
 ENGINES = ("auto", "material", "pagefind")
 THEME_DIR = templates_folder() / "theme"
 SEARCH_SCRIPT = "fixdex-search.js"
+# a theme file (templates/theme/assets/fixdex/), so always at the site root, prefix or not: search is site-wide
+SEARCH_SCRIPT_PATH = DEFAULT.asset(SEARCH_SCRIPT)
 
 _ARTICLE = re.compile(r'<article class="md-content__inner md-typeset"')
 _HEADERLINK = '<a class="headerlink"'

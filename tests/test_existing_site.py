@@ -1,4 +1,4 @@
-"""fixdex inside a team's existing site (tests/data/existing-site, the example of docs/contributing/add-to-your-docs.md).
+"""fixdex inside a team's existing site: tests/data/existing-site, the example of add-to-your-docs.md.
 
 The team's site has its own nav and pages and a `site_url` with a sub-path;
 fixdex goes under /errors/ with `prefix: errors`, layering the public catalogue
@@ -105,7 +105,7 @@ def test_nothing_fixdex_makes_lands_outside_errors(sites: tuple[Path, Path]) -> 
     sitemap = _read(with_fixdex, "sitemap.xml")
     assert f"<loc>{SITE_URL}errors/{PUBLIC_ONLY}/</loc>" in sitemap
     # redirect maps and short links carry the site's sub-path and the prefix
-    assert f"/team/errors/e/:id/ /team/errors/:id/ 301" in _read(with_fixdex, "errors/_redirects")
+    assert "/team/errors/e/:id/ /team/errors/:id/ 301" in _read(with_fixdex, "errors/_redirects")
     assert '"../../pandas-append-removed/"' in _read(with_fixdex, "errors/e/pandas-append-removed/index.html")
 
 
@@ -195,7 +195,7 @@ def test_check_reports_the_override_with_both_locations() -> None:
     note = (f"kb/{OVERRIDDEN}.yaml:2:5: note: id '{OVERRIDDEN}' overrides the entry in layer 'public' at "
             f"{public}/{OVERRIDDEN}.yaml:2:5; the site shows this one")
     assert note in result.stdout, result.stdout
-    assert f"entries from 2 layers (public, kb), 1 override" in result.stdout
+    assert "entries from 2 layers (public, kb), 1 override" in result.stdout
 
 
 def _team_copy(tmp_path: Path) -> Path:
