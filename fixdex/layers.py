@@ -56,11 +56,14 @@ class Layer:
     folder: Path
     root: Path  # where its verification records, retired names and notes are read from
     public: bool = False  # the catalogue shipped with fixdex: validated, not re-linted
+    path: str = ""  # a path layer's folder as mkdocs.yml writes it
 
     @property
     def description(self) -> str:
         """How an entry page names the layer."""
-        return "the public fixdex catalogue" if self.public else f"this site's own entries ({self.name}/)"
+        if self.public:
+            return "the public fixdex catalogue"
+        return f"this site's entries in {(self.path or self.name).rstrip('/')}/"
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,7 @@ def layers_from_sources(sources: Sequence[Any] | None, entries: str, root: Path)
             folder = root / path  # an absolute path stays itself
             if not folder.is_dir():
                 raise SourcesError(f"{where}.path: {path}: no such folder (relative to {root})")
-            layers.append(Layer(str(source.get("name") or path.strip().strip("/")), folder, root))
+            layers.append(Layer(str(source.get("name") or path.strip().strip("/")), folder, root, path=path.strip()))
     names = [layer.name for layer in layers]
     for name in names:
         if names.count(name) > 1:
