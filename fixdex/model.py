@@ -214,7 +214,9 @@ class Entry(Strict):
     variants: list[Text] = Field(min_length=1, description="Other wordings (other versions, other names).")
     signatures: list[Text] = Field(
         default_factory=list,
-        description="Message patterns with {placeholders} for the parts that vary.",
+        description="Message patterns with {placeholders} for the parts that vary ({model}, {line:int}, "
+        "{option:word}); {name=first|second} also lists the only values a placeholder may take, the names the "
+        "entry is about. Syntax: docs/matching.md, Signatures.",
     )
     severity: Literal[SEVERITIES]  # type: ignore[valid-type]
     category: Text = Field(description="e.g. 'HTTP 404', 'ImportError'.")
