@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
@@ -77,10 +76,15 @@ def test_pending_and_rejected_notes_appear_nowhere(noted_site: Path) -> None:
 
 
 def test_approved_notes_are_searchable_with_their_entry(noted_site: Path) -> None:
-    index = json.loads((noted_site / "search/search_index.json").read_text(encoding="utf-8"))
-    docs = [d for d in index["docs"] if d["location"] == "errors/json-expecting-value/#community-notes"]
-    assert len(docs) == 1
-    assert "APPROVEDMARKER" in docs[0]["text"] and "OLDERNOTE" in docs[0]["text"]
+    """Search is Pagefind by default (fixdex.search): it indexes the page's data-pagefind-body, notes included."""
+    from fixdex.search import NOT_INDEXED
+
+    html = (noted_site / ENTRY).read_text(encoding="utf-8")
+    indexed = html[html.index("<article data-pagefind-body"):]
+    notes = indexed[indexed.index('<div class="fx-notes">'):]
+    assert "APPROVEDMARKER" in notes and "OLDERNOTE" in notes
+    assert not {".fx-notes", ".fx-note", ".fx-note-body"} & set(NOT_INDEXED)
+    assert (noted_site / "pagefind" / "pagefind-entry.json").is_file()
 
 
 def test_comments_are_off_by_default(noted_site: Path) -> None:
