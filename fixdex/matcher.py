@@ -64,7 +64,7 @@ from fixdex.signature import (
     match_view,
 )
 
-INDEX_FORMAT = 2  # 2: signatures as programs, the rules in the index
+INDEX_FORMAT = 3  # 2: signatures as programs, the rules in the index; 3: listed values, fix_title, distinctive words
 PREFILTER = 50  # fuzzy candidates kept after the token prefilter
 MIN_FUZZY = 0.45  # below this Indel ratio an entry is not a candidate at all
 CONFIDENT_FUZZY = 0.9
