@@ -129,14 +129,17 @@
   function onPaste(event) {
     var text = event.clipboardData ? event.clipboardData.getData("text/plain") : "";
     if (text.split(/\r?\n/).filter(function (l) { return l.trim(); }).length < 2) return;
-    if (!matcher) return;  /* the rules are not here yet: the query is reduced when they are */
     event.preventDefault();
-    var line = errorLine(text);
     var input = event.target;
-    if (!document.execCommand || !document.execCommand("insertText", false, line)) {
-      input.setRangeText(line, input.selectionStart, input.selectionEnd, "end");
-      input.dispatchEvent(new Event("input", { bubbles: true }));
-    }
+    /* the rules may still be on their way (the paste can come right after focus): insert when they are here */
+    loadMatcher().then(function () {
+      var line = errorLine(text);
+      input.focus();
+      if (!document.execCommand || !document.execCommand("insertText", false, line)) {
+        input.setRangeText(line, input.selectionStart, input.selectionEnd, "end");
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+    });
   }
 
   /* Enter and the arrow keys act on this result list; Material's handler (on window) would act
