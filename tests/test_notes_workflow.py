@@ -32,7 +32,7 @@ FAKE_GH = """#!/bin/sh
 printf '%s\\n' "$@" "--" >> "$GH_LOG"
 case "$1 $2" in
   "pr create") echo "https://github.com/team/kb/pull/124" ;;
-  "api "*) echo "write" ;;
+  "api "*) echo "${GH_PERMISSION:-write}" ;;
 esac
 """
 
@@ -191,6 +191,19 @@ def test_a_note_on_file_is_approved_once_and_a_rejected_one_stays_rejected(runne
     rejected = runner.run("note", sample_event())
     assert rejected.returncode == 1
     assert "was rejected: to approve it after all, run `fixdex notes approve --change" in rejected.stdout
+
+
+@pytest.mark.parametrize(("permission", "allowed"), [("admin", True), ("write", True), ("read", False),
+                                                    ("none", False)])
+def test_only_a_writer_s_label_approves(runner: Runner, permission: str, allowed: bool) -> None:
+    """Triage can label too: the first step asks the API for the labeller's permission on the repository."""
+    checked = runner.run("Only maintainers approve (write or admin permission)", sample_event(),
+                         {"SENDER": "kb-maintainer", "GH_PERMISSION": permission})
+    assert (checked.returncode == 0) is allowed, checked.stdout + checked.stderr
+    assert runner.gh_log.read_text(encoding="utf-8").splitlines() == [
+        "api", "repos/team/kb/collaborators/kb-maintainer/permission", "--jq", ".permission", "--"]
+    if not allowed:
+        assert f"::error::kb-maintainer has {permission} permission; only maintainers" in checked.stdout
 
 
 def test_the_workflow_keeps_issue_text_out_of_the_shell() -> None:
