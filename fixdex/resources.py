@@ -11,9 +11,10 @@
   there is no local knowledge base, so `pip install fixdex` links errors to the
   public site from any folder, offline.
 - The published catalogue's entries, for a team site that layers its own entries
-  over them (`sources: [{catalogue: public}, {path: kb}]`, fixdex.layers). A
-  wheel carries `entries/` as `fixdex/catalogue/`; a checkout reads `entries/`.
-  Only this repository's entries/ ever ship: nothing of a team's is packaged.
+  over them (`sources: [{catalogue: public}, {path: kb}]`, fixdex.layers), with
+  their verification records (the trust line). A wheel carries `entries/` and
+  `verification/` under `fixdex/catalogue/`; a checkout reads its own. Only this
+  repository's entries ever ship: nothing of a team's is packaged.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def templates_folder() -> Path:
 
 def catalogue_entries_folder() -> Path | None:
     """The published catalogue's entries: the package's copy when installed, else the checkout's entries/."""
-    packaged = _package_path("catalogue")
+    packaged = _package_path("catalogue", "entries")
     if packaged is not None:
         return packaged
     checkout = _checkout() / "entries"
@@ -49,7 +50,7 @@ def catalogue_entries_folder() -> Path | None:
 
 
 def catalogue_root() -> Path:
-    """The folder the published catalogue's verification records and notes are read from (a checkout's root)."""
+    """The folder that holds the published catalogue's entries/ and verification/ (a checkout, or the wheel's copy)."""
     return _package_path("catalogue") or _checkout()
 
 

@@ -84,10 +84,12 @@ def test_the_wheel_ships_the_public_catalogue_and_nothing_else(wheel: Wheel) -> 
     listing = wheel.run("python", "-m", "zipfile", "-l", str(wheel.wheel)).stdout
     shipped = {line.split()[0].removeprefix("fixdex/catalogue/") for line in listing.splitlines()
                if line.startswith("fixdex/catalogue/")}
-    published = {path.relative_to(ROOT / "entries").as_posix() for path in (ROOT / "entries").rglob("*.y*ml")}
+    published = {path.relative_to(ROOT).as_posix() for folder, pattern in (("entries", "*.y*ml"),
+                                                                           ("verification", "*.json"))
+                 for path in (ROOT / folder).rglob(pattern)}
     assert shipped == published
     found = wheel.run("python", "-c", "from fixdex.resources import catalogue_entries_folder as f; print(f())")
-    assert found.stdout.strip().endswith("site-packages/fixdex/catalogue"), found.stdout + found.stderr
+    assert found.stdout.strip().endswith("site-packages/fixdex/catalogue/entries"), found.stdout + found.stderr
 
 
 def test_python_m_fixdex_run_links_to_the_public_site(wheel: Wheel) -> None:
