@@ -221,7 +221,7 @@ def test_the_public_catalogue_never_holds_a_teams_entries(tmp_path: Path) -> Non
     # what the wheel ships (fixdex/catalogue/, from entries/) and what this repository's site builds from
     assert not (_public_ids() & TEAM_IDS)
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert '"fixdex.catalogue" = "entries"' in pyproject
+    assert '"fixdex.catalogue.entries" = "entries"' in pyproject
     root = _team_copy(tmp_path)
     site = load_site(root, prefix="errors", sources=[{"catalogue": "public"}], site_url=SITE_URL)
     ids = {record["id"] for record in json.loads(site.assets["errors/api/entries.json"])["entries"]}
