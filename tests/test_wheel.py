@@ -113,8 +113,9 @@ def test_the_hook_says_nothing_for_an_unknown_error_or_when_switched_off(wheel: 
 def test_fixdex_match_links_to_the_public_site(wheel: Wheel) -> None:
     result = wheel.run("fixdex", "match", f"ImportError: {NAN_ERROR}")
     assert result.returncode == 0
-    assert result.stdout.splitlines()[:3] == ["numpy-nan-removed  [known error]",
+    assert result.stdout.splitlines()[:4] == ["numpy-nan-removed  [known error]",
                                               "  AttributeError: `np.NaN` was removed in the NumPy 2.0 release",
+                                              "  fix: use np.nan (and np.inf, np.float64)",
                                               f"  {NAN_URL}"]
 
 
