@@ -359,7 +359,7 @@ def index_entry_from(entry: Any, url: str) -> IndexEntry:
 
 def build_index(entries: Iterable[Any], base_url: str = "") -> MatchIndex:
     """The index of loaded entries, each with its distinctive words across all of them."""
-    from fixdex.render import entry_url
+    from fixdex.urls import entry_url
 
     index = MatchIndex([index_entry_from(e, entry_url(e.id)) for e in entries], base_url=base_url)
     for entry, words in zip(index.entries, index._distinctive, strict=True):
