@@ -385,6 +385,60 @@ def pin(text: str) -> str | None:
     return text
 
 
+# A pin right after one of these words reports what something else declares ("Flask 1.1.4 requires
+# `Jinja2<3.0`", "the message suggests `openai==0.28`"); it is not advice to the reader.
+QUOTING_WORDS = frozenset({
+    "require", "requires", "required", "requiring", "declare", "declares", "declared", "suggest", "suggests",
+    "suggested", "say", "says", "said", "list", "lists", "listed", "pins", "pinned", "ships", "shipped", "has",
+    "had", "specifies", "specified", "demands",
+})
+# A command in a sentence with one of these describes what goes wrong ("`pip install -U jinja2` installs 3.1
+# anyway") or warns against it.
+WARNING_WORDS = frozenset({"anyway", "avoid", "never", "don't", "instead"})
+_WINDOW = 300  # characters looked at on either side of a span: keeps the scan linear
+
+
+RELATIVE_WORDS = frozenset({"which", "that", "they", "it", "who"})  # "Flask 1.1.4, which pin `Jinja2<3.0`"
+
+
+def _word_before(text: str, offset: int) -> tuple[str, int]:
+    """The word before `offset`, lowered, and where it starts; skips spaces, quotes and opening brackets."""
+    index = offset - 1
+    stop = max(0, offset - _WINDOW)
+    while index >= stop and not text[index].isalnum():
+        if text[index] in ".;:!?":
+            return "", index  # a sentence boundary: nothing before it in this sentence
+        index -= 1
+    end = index + 1
+    while index >= stop and (text[index].isalnum() or text[index] in "'-"):
+        index -= 1
+    return text[index + 1:end].lower(), index + 1
+
+
+def _quoted(text: str, offset: int) -> bool:
+    """Whether the pin at `offset` reports what something else declares rather than advising it."""
+    word, start = _word_before(text, offset)
+    if word in QUOTING_WORDS:
+        return True
+    return word in ("pin", "pins", "require") and _word_before(text, start)[0] in RELATIVE_WORDS
+
+
+def _warned_against(text: str, offset: int) -> bool:
+    """Whether the sentence around `offset` describes the command going wrong or warns against it."""
+    start = max(0, offset - _WINDOW)
+    for boundary in (". ", ".\n", "; "):
+        found = text.rfind(boundary, start, offset)
+        if found >= 0:
+            start = max(start, found + len(boundary))
+    end = min(len(text), offset + _WINDOW)
+    for boundary in (". ", ".\n", "; "):
+        found = text.find(boundary, offset, end)
+        if found >= 0:
+            end = min(end, found)
+    words = {word.strip("`*_()\"',.;:!?").lower() for word in text[start:end].split()}
+    return bool(words & WARNING_WORDS) or ("do" in words and "not" in words)
+
+
 def _merge(requirements: list[str], new: list[str]) -> list[str]:
     """Later commands in a block win for the packages they name, as when they run one after another."""
     merged = {requirement_name(text): text for text in requirements}
@@ -426,13 +480,15 @@ def claims_in_markdown(text: str, location: str) -> list[Claim]:
             continue
         paragraph = "\n".join(block.lines)
         pins: list[str] = []
-        for _, content in code_spans(paragraph):
+        for offset, content in code_spans(paragraph):
             arguments = install_arguments(commands[0]) if (commands := shell_words(content)) else None
+            if arguments is not None and _warned_against(paragraph, offset):
+                continue
             if arguments is not None:
                 install = parse_install(arguments)
                 claims.append(Claim(location, block.line, content, tuple(install.requirements), install.upgrade,
                                     install.skipped))
-            elif (requirement := pin(content)) is not None:
+            elif (requirement := pin(content)) is not None and not _quoted(paragraph, offset):
                 pins.append(requirement)
         # pins of different packages in one paragraph go together; a package named again starts a new claim
         # (an alternative, or a requirement quoted from elsewhere), so a second `numpy` pin never hides the first

@@ -9,6 +9,7 @@ interpreter and the versions actually installed; pages show it, and
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import glob
 import hashlib
@@ -23,11 +24,16 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
@@ -169,8 +175,23 @@ def prepare_venv(root: Path, interpreter: Interpreter, requirements: Sequence[st
     rebuilt on the next run instead of being trusted.
     """
     venv = root / CACHE_DIR / venv_key(interpreter, requirements)
-    with _LOCKS.setdefault(str(venv), threading.Lock()):  # two jobs may share one venv
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    # two jobs may share one venv, and so may two `fixdex verify` runs in one checkout
+    with _LOCKS.setdefault(str(venv), threading.Lock()), _file_lock(venv.with_name(venv.name + ".lock")):
         return _build_venv(venv, interpreter, requirements, log)
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock between processes (POSIX flock; elsewhere only the thread lock applies)."""
+    with open(path, "a", encoding="utf-8") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _build_venv(venv: Path, interpreter: Interpreter, requirements: Sequence[str], log: list[str]) -> Path:

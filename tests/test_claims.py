@@ -147,3 +147,19 @@ def test_claim_json() -> None:
 def test_range_edges(specifier: str, edges: list[tuple[str, str, bool]]) -> None:
     versions = ["1.4.0", "1.5.3", "2.0.0", "2.1.0rc1", "2.6.2", "3.0.0", "3.1.1"]
     assert range_edges(specifier, versions) == edges
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Flask 1.1.3 and 1.1.4 require `Jinja2<3.0`; `pip install -U jinja2` installs 3.1 anyway.", []),
+        ("Flask 1.1.4 (which pin `Jinja2<3.0`): upgrade Flask.", []),
+        ("The error message itself suggests `openai==0.28`, and pandas 3.1.1 declares `numpy>=2.0.2`.", []),
+        ("Avoid `pip install --user black` on a managed Python.", []),
+        ("If you cannot migrate, pin `openai<1` and keep `numpy<2` (`pip install \"numpy<2\"`).",
+         ["numpy<2", "openai<1, numpy<2"]),
+        ("`pip install setuptools` brings back an importable `distutils`.", ["pip install setuptools"]),
+    ],
+)
+def test_prose_that_reports_a_pin_is_not_advice(text: str, found: list[str]) -> None:
+    assert sorted(c.text.replace('pip install "numpy<2"', "numpy<2") for c in claims_in_markdown(text, "fix")) == found
