@@ -884,6 +884,7 @@ DRIFT_OUTCOMES = {
     "reproduces": "still reproduces",
     "message-changed": "message changed (a variant to add)",
     "no-longer-raises": "no longer raises (a range end to record)",
+    "outside-range": "no longer raises, as the entry's range says",
     "fix-broke": "the fixed code fails (the fix broke)",
     "does-not-install": "the newest releases do not install together",
     "not-run": "not run",
@@ -918,7 +919,10 @@ def verify_latest(entry: Entry, root: Path, interpreters: Sequence[Interpreter],
     matched, _ = output_matches(entry, broken.output)
     result["broken"] = {"exit_code": broken.exit_code, "matched": matched, "output": _tail(broken.output, 8)}
     result["fixed"] = {"exit_code": fixed.exit_code, "output": _tail(fixed.output, 8)}
-    if broken.exit_code == 0:
+    outside = _outside_ranges(entry, result["packages"])
+    if broken.exit_code == 0 and outside:
+        outcome, detail = "outside-range", f"the broken code exits 0, as the entry's range says ({outside})"
+    elif broken.exit_code == 0:
         outcome, detail = "no-longer-raises", "the broken code exits 0"
     elif not matched:
         outcome, detail = "message-changed", f"the broken code fails with: {_last_line(broken.output)}"
@@ -927,6 +931,17 @@ def verify_latest(entry: Entry, root: Path, interpreters: Sequence[Interpreter],
     else:
         outcome, detail = "reproduces", "the broken code raises this error, the fixed code runs clean"
     return {**result, "outcome": outcome, "detail": detail}
+
+
+def _outside_ranges(entry: Entry, packages: Sequence[Sequence[str]]) -> str:
+    """'pandas 3.1.1 is outside <3.0' for each newest release that environment.packages says is not affected."""
+    newest = {str(canonicalize_name(name)): version for name, version in packages}
+    found = []
+    for package in entry.environment.packages:
+        version = newest.get(str(canonicalize_name(package.name)))
+        if version and not SpecifierSet(package.versions).contains(version, prereleases=True):
+            found.append(f"{package.name} {version} is outside {package.versions}")
+    return "; ".join(found)
 
 
 def latest_summary(latest: dict[str, Any]) -> str:
@@ -972,7 +987,8 @@ def drift_report(results: Sequence[tuple[str, dict[str, Any]]], today: dt.date |
     counts: dict[str, int] = {}
     for _, latest in results:
         counts[latest["outcome"]] = counts.get(latest["outcome"], 0) + 1
-    order = ["message-changed", "no-longer-raises", "fix-broke", "does-not-install", "reproduces", "not-run"]
+    order = ["message-changed", "no-longer-raises", "fix-broke", "does-not-install", "outside-range", "reproduces",
+             "not-run"]
     lines = [
         "# Drift: the reproductions against the newest releases",
         "",
@@ -983,7 +999,9 @@ def drift_report(results: Sequence[tuple[str, dict[str, Any]]], today: dt.date |
         "- **no longer raises**: the newest release does not raise the error: record where the range ends "
         "(`environment.packages`);",
         "- **the fixed code fails**: the fix broke: update it;",
-        "- **do not install**: the newest releases conflict with each other or have no wheel for that Python.",
+        "- **do not install**: the newest releases conflict with each other or have no wheel for that Python;",
+        "- **as the entry's range says**: the newest release is outside `environment.packages` (the reproduction "
+        "pins an old release on purpose): nothing to do.",
         "",
         "Summary: " + (", ".join(f"{counts[o]} {DRIFT_OUTCOMES[o]}" for o in order if o in counts) or "nothing ran")
         + ".",
@@ -997,7 +1015,7 @@ def drift_report(results: Sequence[tuple[str, dict[str, Any]]], today: dt.date |
         if latest.get("interpreter"):
             packages = f"{packages} on {latest['interpreter']}" if packages else latest["interpreter"]
         detail = _one_line(str(latest.get("detail", ""))).replace("|", "\\|").replace("`", "'")[:300]
-        lines.append(f"| [{entry_id}](../entries/{entry_id}.yaml) | {DRIFT_OUTCOMES.get(latest['outcome'])} | "
+        lines.append(f"| [{entry_id}](errors/{entry_id}.md) | {DRIFT_OUTCOMES.get(latest['outcome'])} | "
                      f"{packages or '—'} | {detail} |")
     return "\n".join(lines) + "\n"
 

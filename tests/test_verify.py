@@ -316,7 +316,7 @@ def test_latest_writes_the_drift_report_and_the_page_line(demo_kb: tuple[Path, d
     assert result.returncode == 0, result.stdout + result.stderr
     report = (kb / "drift.md").read_text()
     assert "Summary: 1 still reproduces." in report
-    assert f"| [{DEMO}](../entries/{DEMO}.yaml) | still reproduces | fixdex-demo 2.0 on CPython " in report
+    assert f"| [{DEMO}](errors/{DEMO}.md) | still reproduces | fixdex-demo 2.0 on CPython " in report
     record = json.loads((kb / "verification" / f"{DEMO}.json").read_text())
     assert record["latest"]["outcome"] == "reproduces" and record["latest"]["packages"] == [["fixdex-demo", "2.0"]]
     loaded = load_entries([kb / "entries"], root=kb).entries
