@@ -392,8 +392,8 @@ QUOTING_WORDS = frozenset({
     "suggested", "say", "says", "said", "list", "lists", "listed", "pins", "pinned", "ships", "shipped", "has",
     "had", "specifies", "specified", "demands",
 })
-# A command in a sentence with one of these describes what goes wrong ("`pip install -U jinja2` installs 3.1
-# anyway") or warns against it.
+# A command or pin in a sentence with one of these describes what goes wrong ("`pip install -U jinja2` installs
+# 3.1 anyway") or warns against it ("upgrade it instead of pinning `openai<1`").
 WARNING_WORDS = frozenset({"anyway", "avoid", "never", "don't", "instead"})
 _WINDOW = 300  # characters looked at on either side of a span: keeps the scan linear
 
@@ -488,7 +488,8 @@ def claims_in_markdown(text: str, location: str) -> list[Claim]:
                 install = parse_install(arguments)
                 claims.append(Claim(location, block.line, content, tuple(install.requirements), install.upgrade,
                                     install.skipped))
-            elif (requirement := pin(content)) is not None and not _quoted(paragraph, offset):
+            elif ((requirement := pin(content)) is not None and not _quoted(paragraph, offset)
+                  and not _warned_against(paragraph, offset)):
                 pins.append(requirement)
         # pins of different packages in one paragraph go together; a package named again starts a new claim
         # (an alternative, or a requirement quoted from elsewhere), so a second `numpy` pin never hides the first

@@ -663,6 +663,10 @@ def _resolve_newest(root: Path, candidates: Sequence[Interpreter], requirements:
 # -- claims: the advice's install commands and pins ---------------------------------------------------
 
 CLAIM_FAILURES = frozenset({"fails", "misbehaves"})
+# What a snippet prints when it tried a real host name: an older release of a client may not use the
+# reproduction's local stand-in server (openai 0.28 ignores the v1 `base_url`).
+NETWORK_MARKERS = ("Name or service not known", "Temporary failure in name resolution", "getaddrinfo failed",
+                   "Failed to resolve", "nodename nor servname provided")
 
 
 def check_claim(entry: Entry, claim: Claim, root: Path, interpreters: Sequence[Interpreter]) -> dict[str, Any]:
@@ -732,6 +736,10 @@ def check_claim(entry: Entry, claim: Claim, root: Path, interpreters: Sequence[I
     if fixed.exit_code == 0:
         return {**result, "status": "behaves",
                 "detail": f"installs {versions} on {interpreter.label}{older}; the fixed code runs clean with it"}
+    if any(marker in broken.output for marker in NETWORK_MARKERS):
+        return {**result, "status": "not-judged",
+                "detail": f"installs {versions} on {interpreter.label}{older}; not judged: with it the broken code "
+                          f"reaches for the network, which reproductions never get ({_last_line(broken.output)})"}
     last = _last_line(fixed.output) or _last_line(broken.output)
     return {**result, "status": "misbehaves",
             "detail": f"installs {versions} on {interpreter.label}, but then both the broken and the fixed code "
@@ -1162,6 +1170,7 @@ CLAIM_WORDS = {
     "skipped": "not run",
     "fails": "does not install",
     "misbehaves": "installs, but does not work",
+    "not-judged": "installs; not judged",
 }
 
 

@@ -156,6 +156,7 @@ def test_range_edges(specifier: str, edges: list[tuple[str, str, bool]]) -> None
         ("Flask 1.1.4 (which pin `Jinja2<3.0`): upgrade Flask.", []),
         ("The error message itself suggests `openai==0.28`, and pandas 3.1.1 declares `numpy>=2.0.2`.", []),
         ("Avoid `pip install --user black` on a managed Python.", []),
+        ("Upgrade that dependency instead of editing site-packages or pinning `openai<1`.", []),
         ("If you cannot migrate, pin `openai<1` and keep `numpy<2` (`pip install \"numpy<2\"`).",
          ["numpy<2", "openai<1, numpy<2"]),
         ("`pip install setuptools` brings back an importable `distutils`.", ["pip install setuptools"]),
