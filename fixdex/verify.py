@@ -712,38 +712,70 @@ def check_claim(entry: Entry, claim: Claim, root: Path, interpreters: Sequence[I
     if not SpecifierSet(reproduction.python).contains(interpreter.version, prereleases=True):
         return {**result, "status": "installs",
                 "detail": f"installs on {interpreter.label}{older}; the reproduction does not run there"}
+    # An old release pinned back may need an older Python too (Django 3.2 imports `cgi`, gone in 3.13):
+    # when both snippets fail, the next older Pythons the reproduction accepts get their turn.
+    runnable = [i for i in candidates if SpecifierSet(reproduction.python).contains(i.version, prereleases=True)
+                and Version(i.version) <= Version(interpreter.version)][:MAX_INTERPRETERS_TRIED]
+    failed_on: list[str] = []
+    outcome: dict[str, Any] = {}
+    for candidate in runnable:
+        outcome = _run_claim(entry, claim, root, candidate, context, named)
+        if outcome["status"] != "misbehaves":
+            break
+        failed_on.append(f"{candidate.label}: {outcome['last']}")
+    status = outcome.pop("status")
+    where = outcome.pop("where", interpreter.label)
+    last = outcome.pop("last", "")
+    versions = outcome.pop("versions", "")
+    result.update(outcome)
+    skipped_newer = f" (on {'; '.join(failed_on)}, both the broken and the fixed code fail)" if failed_on else ""
+    if status == "behaves-broken":
+        return {**result, "status": "behaves", "interpreter": where,
+                "detail": f"installs {versions} on {where}{older}; the broken code then runs clean{skipped_newer}"}
+    if status == "behaves-fixed":
+        return {**result, "status": "behaves", "interpreter": where,
+                "detail": f"installs {versions} on {where}{older}; the fixed code runs clean with it{skipped_newer}"}
+    if status == "not-judged":
+        return {**result, "status": "not-judged", "interpreter": where,
+                "detail": f"installs {versions} on {where}{older}; not judged: with it the broken code reaches for "
+                          f"the network, which reproductions never get ({last})"}
+    if status in ("installs", "fails"):
+        return {**result, "status": status, "detail": outcome.get("detail", "")}
+    return {**result, "status": "misbehaves",
+            "detail": f"installs {versions}, but then both the broken and the fixed code fail on "
+                      f"{'; '.join(failed_on)}"}
+
+
+def _run_claim(entry: Entry, claim: Claim, root: Path, interpreter: Interpreter, context: Sequence[str],
+               named: Sequence[str]) -> dict[str, Any]:
+    """Both snippets against the claim on one interpreter; `status` says which of them ran clean, if any."""
     # the reproduction's own packages beside the claim; when they clash with it (a pin back to an old
     # major release that the fix's new package needs), the packages the entry names are enough
     run_with = _resolve_beside(root, interpreter, list(claim.requirements), context, named)
     if run_with is None:
-        return {**result, "status": "installs",
-                "detail": f"installs on {interpreter.label}{older}; not run: no set of the reproduction's packages "
-                          "installs beside it"}
-    result["ran_with"] = run_with.pins()
+        return {"status": "installs", "detail": f"installs on {interpreter.label}; not run: no set of the "
+                                                 "reproduction's packages installs beside it"}
     try:
         venv = prepare_venv(root, interpreter, run_with.pins(), [])
     except VerifyError as error:
-        return {**result, "status": "fails", "detail": f"resolves on {interpreter.label} but does not install: {error}"}
+        return {"status": "fails", "detail": f"resolves on {interpreter.label} but does not install: {error}"}
     broken, fixed = run_snippets(entry, venv)
     matched, _ = output_matches(entry, broken.output)
-    result["broken"] = {"exit_code": broken.exit_code, "matched": matched, "output": _tail(broken.output, 8)}
-    result["fixed"] = {"exit_code": fixed.exit_code, "output": _tail(fixed.output, 8)}
     versions = ", ".join(f"{n} {v}" for n, v in sorted(run_with.installs.items())
                          if canonicalize_name(n) in claim.names)
+    found: dict[str, Any] = {
+        "where": interpreter.label, "versions": versions, "ran_with": run_with.pins(),
+        "broken": {"exit_code": broken.exit_code, "matched": matched, "output": _tail(broken.output, 8)},
+        "fixed": {"exit_code": fixed.exit_code, "output": _tail(fixed.output, 8)},
+        "last": _last_line(fixed.output) or _last_line(broken.output),
+    }
     if broken.exit_code == 0:
-        return {**result, "status": "behaves",
-                "detail": f"installs {versions} on {interpreter.label}{older}; the broken code then runs clean"}
+        return {**found, "status": "behaves-broken"}
     if fixed.exit_code == 0:
-        return {**result, "status": "behaves",
-                "detail": f"installs {versions} on {interpreter.label}{older}; the fixed code runs clean with it"}
+        return {**found, "status": "behaves-fixed"}
     if any(marker in broken.output for marker in NETWORK_MARKERS):
-        return {**result, "status": "not-judged",
-                "detail": f"installs {versions} on {interpreter.label}{older}; not judged: with it the broken code "
-                          f"reaches for the network, which reproductions never get ({_last_line(broken.output)})"}
-    last = _last_line(fixed.output) or _last_line(broken.output)
-    return {**result, "status": "misbehaves",
-            "detail": f"installs {versions} on {interpreter.label}, but then both the broken and the fixed code "
-                      f"fail: {last}"}
+        return {**found, "status": "not-judged", "last": _last_line(broken.output)}
+    return {**found, "status": "misbehaves"}
 
 
 def _resolve_beside(root: Path, interpreter: Interpreter, pinned: list[str], context: Sequence[str],
