@@ -254,8 +254,10 @@ def _wheel(folder: Path, version: str, source: str) -> None:
 
 @pytest.fixture(scope="module")
 def demo_kb(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    """A knowledge base with the demo entry and a package index of two wheels that pip reads instead of PyPI."""
+    """A knowledge base with the demo entry and a package index of three wheels that pip reads instead of PyPI."""
     wheels = tmp_path_factory.mktemp("wheels")
+    _wheel(wheels, "0.9", "import sys\nif sys.version_info >= (3, 13):\n"
+                          "    raise ImportError('0.9 needs Python < 3.13')\ndef old_api():\n    return 0\n")
     _wheel(wheels, "1.0", "def old_api():\n    return 1\n")
     _wheel(wheels, "2.0", "def new_api():\n    return 2\n")
     kb = copy_kb(tmp_path_factory.mktemp("demo"))
@@ -272,18 +274,25 @@ def test_claims_are_run_and_recorded(demo_kb: tuple[Path, dict[str, str]]) -> No
     record = json.loads((kb / "verification" / f"{DEMO}.json").read_text())
     assert record["format"] == 2
     claims = {c["text"]: c for c in record["claims"]}
-    assert list(claims) == ['pip install "fixdex-demo<2"', "fixdex-demo<1", "pip install -r requirements.txt"]
+    assert list(claims) == ['pip install "fixdex-demo<2"', "fixdex-demo<0.1", "pip install -r requirements.txt",
+                            'pip install "fixdex-demo==0.9"']
     works = claims['pip install "fixdex-demo<2"']
     assert (works["location"], works["status"], works["ran_with"]) == ("quick_fix", "behaves", ["fixdex-demo==1.0"])
     assert works["detail"].startswith("installs fixdex-demo 1.0 on CPython ")
     assert works["detail"].endswith("; the broken code then runs clean")
-    broken_pin = claims["fixdex-demo<1"]
+    broken_pin = claims["fixdex-demo<0.1"]
     assert (broken_pin["location"], broken_pin["status"]) == ("causes[0].fix", "fails")
-    assert "ERROR: Could not find a version that satisfies the requirement fixdex-demo<1" in broken_pin["detail"]
+    assert "ERROR: Could not find a version that satisfies the requirement fixdex-demo<0.1" in broken_pin["detail"]
     assert claims["pip install -r requirements.txt"]["status"] == "skipped"
+    # 0.9 fails to import on Python 3.13: the claim is run again on the next older Python
+    older = claims['pip install "fixdex-demo==0.9"']
+    assert older["status"] == "behaves" and "; the broken code then runs clean" in older["detail"]
+    if any(i.version.startswith("3.13.") for i in find_interpreters()):
+        assert "(on CPython 3.13." in older["detail"] and "ImportError: 0.9 needs Python < 3.13" in older["detail"]
+        assert older["interpreter"] != "CPython 3.13.0"
     # the failing claim fails the whole record, with the resolver's words
     assert record["status"] == "failed"
-    assert record["reason"].startswith("causes[0].fix: `fixdex-demo<1` does not install on CPython ")
+    assert record["reason"].startswith("causes[0].fix: `fixdex-demo<0.1` does not install on CPython ")
 
 
 def test_range_edges_run_the_reproduction(demo_kb: tuple[Path, dict[str, str]]) -> None:
@@ -302,7 +311,7 @@ def test_check_reports_the_failed_claim_and_a_changed_pin(demo_kb: tuple[Path, d
     assert check.returncode == 1
     assert f"entries/{DEMO}.yaml:" in check.stdout and "the last verification failed: causes[0].fix" in check.stdout
     entry = kb / "entries" / f"{DEMO}.yaml"
-    entry.write_text(entry.read_text().replace("pin `fixdex-demo<1` (this pin cannot install)", "see above"))
+    entry.write_text(entry.read_text().replace("pin `fixdex-demo<0.1` (this pin cannot install)", "see above"))
     check = fixdex(kb, "check")
     assert "the advice's install commands, pins or version ranges changed since" in check.stdout
 
@@ -377,8 +386,8 @@ def test_an_entry_without_reproduction_gets_its_advice_checked(demo_kb: tuple[Pa
     assert result.returncode == 1, result.stdout + result.stderr
     record = json.loads((kb / "verification" / f"{DEMO}.json").read_text())
     assert (record["reproduction_sha256"], record["status"]) == (None, "failed")
-    assert [c["status"] for c in record["claims"]] == ["installs", "fails", "skipped"]
+    assert [c["status"] for c in record["claims"]] == ["installs", "fails", "skipped", "installs"]
     assert [e["version"] for e in record["ranges"][0]["edges"]] == ["2.0", "1.0"]
     check = fixdex(kb, "check")
     assert f"entries/{DEMO}.yaml:" in check.stdout and ": error: environment: the last verification failed: " \
-        "causes[0].fix: `fixdex-demo<1` does not install on CPython " in check.stdout
+        "causes[0].fix: `fixdex-demo<0.1` does not install on CPython " in check.stdout
