@@ -259,6 +259,7 @@ def entry_context(entry: Entry, path: str, by_id: Mapping[str, Entry], options: 
         "record": None,
         "retired": [],
         "layer": None,  # which catalogue layer the entry comes from, when the site has more than one
+        "reference_status": {},  # reference URL -> why it is dead (fixdex.reference_links)
     }
 
 

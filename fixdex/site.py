@@ -105,6 +105,10 @@ def collect_extras(entries: Sequence[LoadedEntry], root: Path, options: RenderOp
         extras[entry_id]["record"] = record
     for entry_id, retired in collect_retired(entries, root).items():
         extras[entry_id]["retired"] = retired
+    from fixdex.reference_links import reference_extras
+
+    for entry_id, data in reference_extras(entries, root).items():
+        extras[entry_id].update(data)
     return extras
 
 

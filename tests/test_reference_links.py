@@ -227,3 +227,28 @@ def test_status_file_round_trip(tmp_path: Path) -> None:
 )
 def test_pypi_pages_are_asked_through_the_json_api(url: str, asked: str) -> None:
     assert probe_url(url) == asked
+
+
+def test_a_dead_reference_is_marked_on_its_page(make_kb) -> None:
+    """data/link-status.json, as `fixdex links` writes it, marks the dead reference on the built page."""
+    import json
+
+    from tests.conftest import run_mkdocs
+
+    kb = make_kb()
+    (kb / "data").mkdir(exist_ok=True)
+    dead = "https://requests.readthedocs.io/en/latest/user/quickstart/#json-response-content"
+    path = kb / "entries" / "json-expecting-value.yaml"
+    entry = path.read_text(encoding="utf-8")
+    cited = f"  - url: {dead}\n    title: \"Requests quickstart: JSON response content\"\n    kind: docs\n"
+    assert cited in entry
+    # a dead primary source fails the check; a dead article is shown to readers as dead
+    path.write_text(entry.replace(cited, cited.replace("kind: docs", "kind: article")), encoding="utf-8")
+    status = {"format": 1, "checked": "2026-12-01", "counts": {"dead": 1}, "links": [
+        {"url": dead, "status": "dead", "checked": "2026-12-01", "code": 404, "final_url": dead, "redirects": [],
+         "detail": "HTTP 404", "entries": ["json-expecting-value"]}]}
+    (kb / "data" / "link-status.json").write_text(json.dumps(status), encoding="utf-8")
+    result = run_mkdocs(kb)
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (kb / "site" / "errors" / "json-expecting-value" / "index.html").read_text(encoding="utf-8")
+    assert '<small class="fx-dead-link">dead link: HTTP 404 on 2026-12-01</small>' in page
