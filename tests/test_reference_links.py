@@ -237,13 +237,12 @@ def test_a_dead_reference_is_marked_on_its_page(make_kb) -> None:
 
     kb = make_kb()
     (kb / "data").mkdir(exist_ok=True)
-    dead = "https://requests.readthedocs.io/en/latest/user/quickstart/#json-response-content"
+    dead = "https://blog.example.test/json-errors-explained"
     path = kb / "entries" / "json-expecting-value.yaml"
     entry = path.read_text(encoding="utf-8")
-    cited = f"  - url: {dead}\n    title: \"Requests quickstart: JSON response content\"\n    kind: docs\n"
-    assert cited in entry
     # a dead primary source fails the check; a dead article is shown to readers as dead
-    path.write_text(entry.replace(cited, cited.replace("kind: docs", "kind: article")), encoding="utf-8")
+    article = f"  - url: {dead}\n    title: A blog post about JSON errors\n    kind: article\n"
+    path.write_text(entry.replace("references:\n", "references:\n" + article, 1), encoding="utf-8")
     status = {"format": 1, "checked": "2026-12-01", "counts": {"dead": 1}, "links": [
         {"url": dead, "status": "dead", "checked": "2026-12-01", "code": 404, "final_url": dead, "redirects": [],
          "detail": "HTTP 404", "entries": ["json-expecting-value"]}]}
