@@ -16,8 +16,8 @@ The syntax (docs/matching.md is the user-facing copy):
 - `{name}` matches text on one line, up to the first place where the fixed
   text after it matches (at most 300 characters). At the very end of a
   signature it takes the rest of the line (at most 500), which may be empty;
-  followed only by punctuation (`{version}.`) it ends where that punctuation
-  is followed by a space, `,;:!?)]}>` or the end of the text. At the very
+  followed only by punctuation (`{version}.`, `'{name}'`) it ends where that
+  punctuation is followed by a space, `,;:!?.)]}>` or the end of the text. At the very
   start of a signature it takes the line back to its start (at most 300), or
   back to the first quote on the line when a quote opens the signature.
 - `{name:int}` matches an integer, `{name:number}` a decimal number (as much
@@ -70,8 +70,9 @@ TYPE_PATTERNS = {
     "number": "[-+]?[0-9]{1,30}(?:[.,][0-9]{1,30}){0,5}",
 }
 PLACEHOLDER_TYPES = ("text", "int", "number", "word")
-# After a final placeholder and its closing punctuation: the end of the value (in the view).
-VALUE_END = "(?![^ \\n,;:!?)\\]}>])"
+# After a final placeholder and its closing punctuation: the end of the value (in the view): a space,
+# a line break, the end, or more punctuation (`'setuptools.build_meta'.`, `dtype('float64')).`).
+VALUE_END = "(?![^ \\n,;:!?.)\\]}>])"
 # Characters with a meaning in Python or JS regular expressions; both accept them escaped.
 _SPECIAL = set("\\^$.|?*+()[]{}/")
 NAME_PATTERN = re.compile(r"^[a-z_][a-z0-9_]*$")
