@@ -60,13 +60,13 @@ MEASURE = """
   // text outside code that still carries Markdown syntax
   const prose = [];
   const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT, {
-    acceptNode: n => n.parentElement.closest("pre, code, script, style, .headerlink")
+    acceptNode: n => n.parentElement.closest("pre, code, samp, kbd, script, style, .headerlink")
       ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
   });
   for (let n = walker.nextNode(); n; n = walker.nextNode()) prose.push(n.textContent);
   const paragraphs = [...article.querySelectorAll("p, li, td, th, h1, h2, h3, .admonition-title")].map(p => {
     const clone = p.cloneNode(true);
-    clone.querySelectorAll("code, pre").forEach(c => c.replaceWith(" CODE "));
+    clone.querySelectorAll("code, pre, samp, kbd").forEach(c => c.replaceWith(" CODE "));
     return clone.textContent;
   });
   const scrollers = [...document.querySelectorAll(".md-typeset__scrollwrap, .md-typeset__table, table")]
