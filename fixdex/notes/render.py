@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode, urlsplit
 
 import jinja2
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from fixdex.feedback import host_name, issue_form_url
 from fixdex.load import LoadedEntry
 from fixdex.notes.load import entries_folders, load_notes, notes_folder
 from fixdex.notes.model import LoadedNote
@@ -209,25 +209,14 @@ def markdown_proof(notes_html: str) -> str:
 
 
 def add_note_url(repo_url: str, entry_id: str, page_url: str) -> str:
-    """The repository host's new-issue form, prefilled; '' when there is no repository to send notes to.
+    """The "Add a note" link: the host's new-issue form for note.yml, prefilled; '' without a repository.
 
-    GitHub prefills an issue form field from the query parameter named after the
-    field's `id`; GitLab has no forms, so its description is prefilled with the
-    same `### Label` blocks that `fixdex notes import` reads.
+    The fields are those of `.github/ISSUE_TEMPLATE/note.yml` (FIELDS), in the
+    `### Label` shape that `fixdex notes import` reads (fixdex.feedback builds the URL).
     """
-    if not repo_url:
-        return ""
-    base = repo_url.rstrip("/")
-    if "gitlab" in (urlsplit(base).hostname or ""):
-        description = "\n\n".join(f"### {label}\n\n{value}" for label, value in
-                                  ((FIELDS["entry"], entry_id), (FIELDS["page"], page_url or "_No response_"),
-                                   *((FIELDS[k], "") for k in ("body", "versions", "os", "handle"))))
-        query = urlencode({"issue[title]": f"Note: {entry_id}", "issue[description]": description}, quote_via=quote)
-        return f"{base}/-/issues/new?{query}"
-    params = {"template": "note.yml", "title": f"Note: {entry_id}", "entry": entry_id}
-    if page_url:
-        params["page"] = page_url
-    return f"{base}/issues/new?{urlencode(params, quote_via=quote)}"
+    values = {"entry": entry_id, "page": page_url or ("_No response_" if host_name(repo_url) == "GitLab" else "")}
+    fields = [(key, FIELDS[key], values.get(key, "")) for key in ("entry", "page", "body", "versions", "os", "handle")]
+    return issue_form_url(repo_url, "note.yml", f"Note: {entry_id}", fields)
 
 
 def note_extras(entries: Sequence[LoadedEntry], root: Path, options: Any) -> dict[str, dict[str, Any]]:
