@@ -27,7 +27,8 @@ def test_labelled_texts_meet_the_targets() -> None:
     entries = load_valid_entries(ROOT / "entries")
     cases, _skipped = load_cases({e.id for e in entries})
     figures = score(evaluate_matcher(cases, build_index(entries), verbose=False))
-    assert figures["negatives"] >= 33  # real errors no entry covers (two were relabelled when an entry came to cover them)
+    # real errors no entry covers (two were relabelled when an entry came to cover them)
+    assert figures["negatives"] >= 33
     assert figures["negatives_with_confident_answer"] == 0
     assert figures["wrong_confident_rate"] == 0
     assert figures["top1"] >= TARGET_TOP1

@@ -340,7 +340,8 @@ def test_latest_writes_the_drift_report_and_the_page_line(demo_kb: tuple[Path, d
     context["trust"] = trust_line(by_id[DEMO], shown, RenderOptions().today)
     page = make_environment().get_template("entry.md.j2").render(context)
     assert f'<p class="fx-latest">{html.escape(shown["latest"])}</p>\n' in page
-    assert ('<li><code>pip install &#34;fixdex-demo&lt;2&#34;</code> (quick_fix): works: <samp>installs fixdex-demo 1.0 on '
+    assert ('<li><code>pip install &#34;fixdex-demo&lt;2&#34;</code> (quick_fix): works: '
+            '<samp>installs fixdex-demo 1.0 on '
             in page.replace("&quot;", "&#34;"))
     assert "<li><samp>fixdex-demo &gt;=2.0: lowest affected 2.0 raises the error on CPython " in page
 
