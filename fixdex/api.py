@@ -50,6 +50,8 @@ def entry_summary(entry: Any, site_url: str, urls: Urls = DEFAULT) -> dict[str, 
         "url": absolute(site_url, urls.entry_url(entry.id)),
         "permalink": absolute(site_url, urls.permalink(entry.id)),
         "exception": entry.exception,
+        **({"error_code": entry.error_code} if entry.error_code else {}),
+        **({"language": entry.language} if entry.language != "Python" else {}),
         "messages": entry.messages,
         "signatures": list(entry.signatures),
         "aliases": list(entry.aliases),
@@ -115,7 +117,7 @@ def shard_records(records: list[dict[str, Any]], site_url: str = "", shard_bytes
         return {urls.match_index: whole}
     by_exception: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for record in records:
-        by_exception[record["exception"].rsplit(".", 1)[-1].lower()].append(record)
+        by_exception[(record["exception"] or record.get("error_code", "")).rsplit(".", 1)[-1].lower()].append(record)
     # Fill shards with whole exception groups, largest first, up to about shard_bytes each.
     shards: list[tuple[list[str], list[dict[str, Any]], int]] = []
     for name, group in sorted(by_exception.items(), key=lambda kv: (-len(kv[1]), kv[0])):

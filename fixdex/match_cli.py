@@ -119,7 +119,8 @@ def explain_text(entry: dict[str, Any], url: str, width: int = 80) -> str:
         return "\n\n".join(wrapped)
 
     heading = f"{entry['title']} — {entry['fix_title']}"
-    lines = [heading, "=" * min(width, len(heading)), "", f"    {entry['message']}", f"    ({entry['exception']})",
+    raised_as = entry["exception"] or entry.get("error_code", "")
+    lines = [heading, "=" * min(width, len(heading)), "", f"    {entry['message']}", f"    ({raised_as})",
              "", para(entry["summary"]), "", "Quick fix", "---------", para(entry["quick_fix"]), "",
              "Causes and fixes", "----------------"]
     for number, cause in enumerate(entry["causes"], start=1):

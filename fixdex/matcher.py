@@ -105,7 +105,7 @@ class IndexEntry:
     id: str
     title: str
     url: str  # site-relative, e.g. "errors/json-expecting-value/"
-    exception: str
+    exception: str  # "" for an entry with only an error code
     signatures: list[Signature]
     normalised: list[str]  # normalised message and variants, for the fuzzy step
     # Exception names the message and variants show (older versions raise other types: a
@@ -116,6 +116,8 @@ class IndexEntry:
     # (`build_index` sets them, so that a shard of the index still knows them); None: work
     # them out from the index that holds the entry.
     distinctive: list[str] | None = None
+    # The error's code (e.g. ERR_MODULE_NOT_FOUND): a paste that holds it agrees, as one naming the exception does
+    error_code: str = ""
 
     @cached_property
     def exception_name(self) -> str:
@@ -227,10 +229,16 @@ def round4(value: float) -> float:
 
 
 def _exception_agreement(entry: IndexEntry, names: Sequence[str], text: str) -> str:
-    """Whether the paste names this entry's exception ("match"), another one ("other"), or none."""
-    if entry.exception in text or entry.exception_name in names or any(n in names for n in entry.exceptions):
+    """Whether the paste names this entry's exception or error code ("match"), another one ("other"), or none.
+
+    An entry without an exception type (a Go or HTTP error known by its code) is neutral ("absent") when
+    the paste does not hold its code: the names in a paste say nothing against it.
+    """
+    if entry.exception and (entry.exception in text or entry.exception_name in names):
         return "match"
-    return "other" if names else "absent"
+    if any(n in names for n in entry.exceptions) or (entry.error_code and entry.error_code in text):
+        return "match"
+    return "other" if names and entry.exception else "absent"
 
 
 @dataclass
@@ -349,7 +357,8 @@ def index_entry_from(entry: Any, url: str) -> IndexEntry:
         id=entry.id,
         title=entry.title,
         url=url,
-        exception=entry.exception,
+        exception=entry.exception or "",
+        error_code=entry.error_code or "",
         signatures=[compile_signature(s) for s in entry.signatures],
         normalised=[normalise(m) for m in entry.messages],
         exceptions=sorted(set(exception_names("\n".join(entry.messages)))),
@@ -379,6 +388,7 @@ def index_record(entry: IndexEntry) -> dict[str, Any]:
         "exceptions": entry.exceptions,
         "fix_title": entry.fix_title,
         **({"distinctive": entry.distinctive} if entry.distinctive is not None else {}),
+        **({"error_code": entry.error_code} if entry.error_code else {}),
     }
 
 
@@ -387,7 +397,8 @@ def index_from_records(records: Iterable[dict[str, Any]], base_url: str = "") ->
         [
             IndexEntry(r["id"], r["title"], r["url"], r["exception"],
                        [compile_signature(s["text"]) for s in r["signatures"]], list(r["normalised"]),
-                       list(r.get("exceptions", [])), r.get("fix_title", ""), r.get("distinctive"))
+                       list(r.get("exceptions", [])), r.get("fix_title", ""), r.get("distinctive"),
+                       r.get("error_code", ""))
             for r in records
         ],
         base_url=base_url,

@@ -209,7 +209,20 @@ class Entry(Strict):
     id: EntryId
     title: Text = Field(description="The error as people name it.")
     fix_title: Text = Field(description="What fixes it, in a few words; the page title is '<title> — <fix_title>'.")
-    exception: Text = Field(description="Exception type, e.g. 'openai.NotFoundError'.")
+    exception: Text | None = Field(
+        default=None,
+        description="Exception type, e.g. 'openai.NotFoundError'. Give this, error_code, or both.",
+    )
+    error_code: Text | None = Field(
+        default=None,
+        description="The error's code as the system prints it, e.g. 'ERR_MODULE_NOT_FOUND', 'HTTP 402'.",
+    )
+    language: Text = Field(
+        default="Python", description="The language or system that raises it, e.g. 'Python', 'Go', 'Node.js', 'HTTP'."
+    )
+    raised_by: Text | None = Field(
+        default=None, description="Where it is raised: a service, a library, a command, e.g. 'payments-api'."
+    )
     message: Text = Field(description="The message as users see it.")
     variants: list[Text] = Field(min_length=1, description="Other wordings (other versions, other names).")
     signatures: list[Text] = Field(
@@ -224,6 +237,10 @@ class Entry(Strict):
     fix_time: FixTime
     summary: Annotated[Text, AfterValidator(_check_one_paragraph), Field(max_length=400)]
     stack_trace: Text
+    stack_trace_language: Annotated[str, Field(pattern=r"^[a-z0-9+#-]+$")] | None = Field(
+        default=None,
+        description="Highlighting for the stack trace: defaults to 'pytb' for Python, 'text' otherwise.",
+    )
     quick_fix: Markdown
     why: Markdown
     detection: Markdown
@@ -245,6 +262,11 @@ class Entry(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Entry:
+        if self.exception is None and self.error_code is None:
+            raise ValueError(
+                "exception: missing, and there is no error_code: give the exception type "
+                "(e.g. 'json.decoder.JSONDecodeError'), the error code (error_code: ERR_MODULE_NOT_FOUND), or both"
+            )
         if not any(ref.kind in PRIMARY_REFERENCE_KINDS for ref in self.references):
             raise ValueError(
                 "references: at least one must be a primary source "
@@ -255,6 +277,18 @@ class Entry(Strict):
         if self.reproduction is not None and self.not_reproducible is not None:
             raise ValueError("give either reproduction or not_reproducible, not both")
         return self
+
+    @property
+    def trace_language(self) -> str:
+        """The fence language of the stack trace."""
+        if self.stack_trace_language:
+            return self.stack_trace_language
+        return "pytb" if self.language == "Python" else "text"
+
+    @property
+    def error_name(self) -> str:
+        """What the error is called in one word: its exception type, else its code."""
+        return self.exception or self.error_code or ""
 
     @property
     def messages(self) -> list[str]:

@@ -117,9 +117,9 @@ def json_ld(entry: Entry, options: RenderOptions) -> str:
         "description": entry.summary,
         "datePublished": entry.published.isoformat(),
         "dateModified": entry.updated.isoformat(),
-        "keywords": ", ".join([entry.exception, entry.category, *entry.tags]),
+        "keywords": ", ".join([*filter(None, [entry.exception, entry.error_code]), entry.category, *entry.tags]),
         "proficiencyLevel": "Expert" if entry.difficulty == "advanced" else "Beginner",
-        "about": {"@type": "Thing", "name": entry.exception},
+        "about": {"@type": "Thing", "name": entry.error_name},
         "isPartOf": {"@type": "WebSite", "name": options.site_name},
     }
     if entry.environment.packages:
@@ -340,7 +340,8 @@ def latest_date(entry: Entry) -> tuple[dt.date, str]:
 def entry_item(entry: Entry, from_path: str, urls: Urls = DEFAULT) -> EntryItem:
     date, label = latest_date(entry)
     packages = tuple(sorted({p.name for p in entry.environment.packages}, key=str.lower))
-    words = re.sub(r'["{}<>&]', " ", " ".join([entry.exception, entry.id, *entry.tags]))
+    names = [name for name in (entry.exception, entry.error_code) if name]
+    words = re.sub(r'["{}<>&]', " ", " ".join([*names, entry.id, *entry.tags]))
     return EntryItem(
         entry.id,
         entry.title,

@@ -27,6 +27,8 @@ id: {id}
 title: "TODO: the error as people name it"
 fix_title: "TODO: what fixes it, in a few words"
 exception: TODO.ExceptionType
+# Not a Python exception? Give error_code (e.g. ERR_MODULE_NOT_FOUND, HTTP 402) instead of or as well as
+# exception, with language (Go, Node.js, HTTP; Python when absent) and raised_by (a service, library, CLI).
 message: "TODO: the message exactly as users see it"
 variants:
   - "TODO: another wording (another version, another name in the same slot)"

@@ -248,7 +248,7 @@ def check_untrusted(entries: Sequence[LoadedEntry], root: Path) -> list[Problem]
         lines: list[str] | None = None
         for path, text in prose_fields(data):
             found = html_findings(text)
-            if path == ("exception",) and "`" in text:
+            if path in (("exception",), ("error_code",)) and "`" in text:
                 found.append(Finding(text.index("`"), "`", "a backtick in an exception name: it would end the "
                                      "code span the name is shown in", "write the type as Python prints it"))
             for finding in found:

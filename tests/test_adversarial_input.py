@@ -357,7 +357,7 @@ def test_correct_results_load(hostile: tuple[Path, dict[str, Case]]) -> None:
         shutil.copyfile(kb / "entries" / cases[case_id].file, target)
     result = fixdex(clean, "check", "entries")
     assert result.returncode == 0, result.stdout
-    assert result.stdout == "check passed: 10 entries\n"
+    assert result.stdout == "check passed: 12 entries\n"
 
 
 def test_a_link_named_on_the_command_line_is_not_read(hostile: tuple[Path, dict[str, Case]]) -> None:

@@ -90,7 +90,7 @@ def test_edit_link_opens_the_yaml_source(built_kb: Path) -> None:
 
 def test_browse_pages(built_kb: Path) -> None:
     home = read(built_kb, "index.html")
-    assert '<a href="browse/#entries"><strong>2</strong> entries</a>' in home
+    assert '<a href="browse/#entries"><strong>4</strong> entries</a>' in home
     assert 'class="fx-entry-title" href="errors/json-expecting-value/">JSONDecodeError: Expecting value</a>' in home
     for path, expected in [
         ("browse/category/valueerror/index.html", "json-expecting-value"),

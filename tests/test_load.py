@@ -30,6 +30,7 @@ EXPECTED = [
     ("related-missing", 79, 11, "related[0]", "related entry 'valid-anchr' does not exist"),
     ("alias-clash", 88, 11, "aliases[0]", "alias 'valid-anchor' clashes with the id of"),
     ("alias-clash", 88, 25, "aliases[1]", "alias 'old-anchor' is also an alias in"),
+    ("no-error-name", 2, 1, "exception", "missing, and there is no error_code"),
 ]
 
 

@@ -451,11 +451,13 @@
       return asciiLower(parts[parts.length - 1]);
     }
 
+    /* fixdex.matcher._exception_agreement: an entry known only by its error code is neutral without it. */
     function agreementOf(entry, names, text) {
-      if (text.indexOf(entry.exception) >= 0 || names.indexOf(exceptionName(entry)) >= 0) return "match";
+      if (entry.exception && (text.indexOf(entry.exception) >= 0 || names.indexOf(exceptionName(entry)) >= 0)) return "match";
       var also = entry.exceptions || [];
       for (var i = 0; i < also.length; i++) if (names.indexOf(also[i]) >= 0) return "match";
-      return names.length ? "other" : "absent";
+      if (entry.error_code && text.indexOf(entry.error_code) >= 0) return "match";
+      return names.length && entry.exception ? "other" : "absent";
     }
 
     /* Compile index records once: programs, token sets and inverse document frequencies. */
