@@ -227,6 +227,7 @@ def entry_context(entry: Entry, path: str, by_id: Mapping[str, Entry], options: 
     urls = options.urls
     age = months_between(env.verified.date, options.today)
     stale = (options.today - env.verified.date).days > options.stale_after_days
+    trace_lines = len(entry.stack_trace.strip().splitlines())
     groups = {
         "category": (entry.category, relative(urls.group_page("category", slugify(entry.category)), path)),
         "severity": (entry.severity, relative(urls.group_page("severity", entry.severity), path)),
@@ -234,8 +235,8 @@ def entry_context(entry: Entry, path: str, by_id: Mapping[str, Entry], options: 
     return {
         "entry": entry,
         "page_title": f"{entry.title} — {entry.fix_title}",
-        "stack_trace_lines": len(entry.stack_trace.strip().splitlines()),
-        "stack_trace_open": len(entry.stack_trace.strip().splitlines()) <= STACK_TRACE_OPEN_LINES,
+        "stack_trace_lines": trace_lines,
+        "stack_trace_open": trace_lines <= STACK_TRACE_OPEN_LINES,
         "feedback_host": host_name(options.repo_url),
         "report_outdated_url": report_outdated_url(
             options.repo_url,

@@ -41,6 +41,14 @@ def copy_kb(tmp_path: Path, source: Path = DATA / "kb") -> Path:
     return target
 
 
+def copy_match_kb(tmp_path: Path) -> Path:
+    """tests/data/kb with the matcher's fixture entries (tests/data/match/entries) added: the paste box's site."""
+    kb = copy_kb(tmp_path)
+    for entry in (DATA / "match" / "entries").glob("*.yaml"):
+        shutil.copy(entry, kb / "entries" / entry.name)
+    return kb
+
+
 @pytest.fixture
 def make_kb(tmp_path: Path) -> Callable[..., Path]:
     """A copy of tests/data/kb in a temp dir; pass extra entry files to add."""

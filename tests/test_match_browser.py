@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from typing import Any
 
 import pytest
 
-from tests.conftest import DATA, run_mkdocs
+from tests.conftest import DATA, copy_match_kb, run_mkdocs
 
 TRACEBACK = (DATA / "match" / "gemini-traceback.txt").read_text(encoding="utf-8")
 OPENAI = "openai.NotFoundError: The model `o9` does not exist or you do not have access to it.\n"
@@ -17,10 +16,7 @@ CUDA_WORDS = "CUDA out of memory. Tried to allocate (GPU ; total capacity; " * 1
 
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory, serve: Any) -> str:
-    kb = tmp_path_factory.mktemp("match-browser") / "kb"
-    shutil.copytree(DATA / "kb", kb)
-    for entry in (DATA / "match" / "entries").glob("*.yaml"):
-        shutil.copy(entry, kb / "entries" / entry.name)
+    kb = copy_match_kb(tmp_path_factory.mktemp("match-browser"))
     result = run_mkdocs(kb)
     assert result.returncode == 0, result.stdout + result.stderr
     return serve(kb / "site")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import http.server
 import re
-import shutil
 import threading
 import urllib.error
 import urllib.request
@@ -16,14 +15,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.conftest import DATA, StaticHostHandler, run_mkdocs, screenshot
+from tests.conftest import StaticHostHandler, copy_match_kb, run_mkdocs, screenshot
 
 
 def build(tmp: Path, *, repo_url: bool) -> Path:
-    kb = tmp / "kb"
-    shutil.copytree(DATA / "kb", kb)
-    for entry in (DATA / "match" / "entries").glob("*.yaml"):
-        shutil.copy(entry, kb / "entries" / entry.name)
+    kb = copy_match_kb(tmp)
     if not repo_url:
         config = kb / "mkdocs.yml"
         text = re.sub(r"(?m)^(repo_url|edit_uri):.*\n", "", config.read_text(encoding="utf-8"))

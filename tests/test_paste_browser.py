@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.conftest import DATA, run_mkdocs, screenshot
+from tests.conftest import DATA, copy_match_kb, run_mkdocs, screenshot
 
 # a Windows traceback with a log prefix, as pasted from a terminal
 TRACEBACK = (DATA / "match" / "gemini-traceback.txt").read_text(encoding="utf-8")
@@ -17,10 +16,7 @@ TRACEBACK = (DATA / "match" / "gemini-traceback.txt").read_text(encoding="utf-8"
 
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory, serve: Any) -> str:
-    kb = tmp_path_factory.mktemp("paste") / "kb"
-    shutil.copytree(DATA / "kb", kb)
-    for entry in (DATA / "match" / "entries").glob("*.yaml"):
-        shutil.copy(entry, kb / "entries" / entry.name)
+    kb = copy_match_kb(tmp_path_factory.mktemp("paste"))
     # a title with a code span, as many real entries have: the paste box must show code, not backticks
     pandas = kb / "entries" / "pandas-append-removed.yaml"
     old_title = "title: \"AttributeError: 'DataFrame' object has no attribute 'append'\""

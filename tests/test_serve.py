@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -34,9 +36,9 @@ def wait_for(url: str, text: str, seconds: float = 120) -> bool:
     return False
 
 
-def test_serve_rebuilds_on_entry_and_template_changes(make_kb) -> None:
-    kb: Path = make_kb()
-    (kb / "templates" / "partials").mkdir(parents=True)  # as `fixdex init` leaves it
+@contextlib.contextmanager
+def serving(kb: Path) -> Iterator[str]:
+    """`mkdocs serve` of `kb` on a free loopback port; yields the entry page's URL once it is served."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/errors/json-expecting-value/"
     server = subprocess.Popen(
@@ -45,15 +47,22 @@ def test_serve_rebuilds_on_entry_and_template_changes(make_kb) -> None:
     )
     try:
         assert wait_for(url, "JSONDecodeError: Expecting value"), "the site was never served"
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_serve_rebuilds_on_entry_and_template_changes(make_kb) -> None:
+    kb: Path = make_kb()
+    (kb / "templates" / "partials").mkdir(parents=True)  # as `fixdex init` leaves it
+    with serving(kb) as url:
         entry = kb / "entries" / "json-expecting-value.yaml"
         entry.write_text(entry.read_text().replace('title: "JSONDecodeError: Expecting value"',
                                                    'title: "JSONDecodeError: Expecting a value (edited)"'))
         assert wait_for(url, "Expecting a value (edited)"), "an edited entry was not rebuilt"
         (kb / "templates" / "partials" / "notes.md.j2").write_text("## Notes from the serve test\n")
         assert wait_for(url, "Notes from the serve test"), "a new template was not picked up"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 RETIRED = """identifiers:
@@ -75,22 +84,12 @@ def test_serve_rebuilds_when_a_data_file_is_replaced(make_kb) -> None:
     kb: Path = make_kb()
     (kb / "data").mkdir()
     (kb / "data" / "retired.yaml").write_text("identifiers: []\n")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/errors/json-expecting-value/"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=kb, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        assert wait_for(url, "JSONDecodeError: Expecting value"), "the site was never served"
+    with serving(kb) as url:
         assert "SERVE-TEST-REPLACEMENT" not in fetch(url)
         temporary = kb / "data" / ".retired.yaml.tmp"
         temporary.write_text(RETIRED)
         os.replace(temporary, kb / "data" / "retired.yaml")
         assert wait_for(url, "SERVE-TEST-REPLACEMENT"), "a replaced data/retired.yaml was not rebuilt"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 class Watcher:
